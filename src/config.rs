@@ -1,0 +1,433 @@
+//! Widget configuration: parsed from the script tag's `data-*` attributes or from the
+//! object given to `ykien.mount()`, validated in one pass so the operator sees every
+//! mistake at once, each naming the attribute and what was expected.
+//!
+//! Keys arrive in `dataset` form (camelCase, `articleUrl` for `data-article-url`);
+//! messages always use the attribute spelling an operator typed.
+
+use crate::i18n::Lang;
+use crate::sanitize::policy::url_is_http_or_relative;
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Follows `prefers-color-scheme`.
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn class(&self) -> &'static str {
+        match self {
+            Theme::Auto => "theme-auto",
+            Theme::Light => "theme-light",
+            Theme::Dark => "theme-dark",
+        }
+    }
+}
+
+/// Where the article comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum ArticleSource {
+    /// No article handling; the widget only shows comments.
+    #[default]
+    None,
+    /// The site's own server-rendered element, found by this selector, gains the controls.
+    Enhance { selector: String },
+    /// The article is fetched as JSON from this URL and rendered by the widget.
+    Render { url: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Config {
+    /// Selector of the element the widget renders into (script-tag embeds only).
+    pub mount: Option<String>,
+    pub article: ArticleSource,
+    /// Selector of the element that receives the font-size controls (enhance mode).
+    pub controls: Option<String>,
+    /// `None`: take the page's `<html lang>`, falling back to Vietnamese.
+    pub lang: Option<Lang>,
+    pub theme: Theme,
+    /// Comment API base URL and thread id (the comment section).
+    pub api: Option<String>,
+    pub thread: Option<String>,
+}
+
+/// One problem with one attribute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// As written in HTML: `data-article-url`.
+    pub attribute: String,
+    pub expected: String,
+    /// What was given, if anything.
+    pub got: Option<String>,
+}
+
+impl ConfigError {
+    pub fn new(key: &str, expected: impl Into<String>, got: Option<&str>) -> Self {
+        ConfigError {
+            attribute: attribute_name(key),
+            expected: expected.into(),
+            got: got.map(|g| truncate_for_message(g, 80)),
+        }
+    }
+
+    /// The console line for the site operator.
+    pub fn operator_message(&self) -> String {
+        match &self.got {
+            Some(got) => format!(
+                "ykien: {}: expected {}, got \"{}\"",
+                self.attribute, self.expected, got
+            ),
+            None => format!("ykien: {}: expected {}", self.attribute, self.expected),
+        }
+    }
+}
+
+/// Everything `parse` found: the config if it is usable, the errors if not, and
+/// warnings (unknown attributes) either way.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub config: Option<Config>,
+    pub errors: Vec<ConfigError>,
+    pub warnings: Vec<String>,
+}
+
+/// Keys the widget understands, in `dataset` form.
+pub const KNOWN_KEYS: &[&str] = &[
+    "mount",
+    "article",
+    "articleUrl",
+    "controls",
+    "lang",
+    "theme",
+    "api",
+    "thread",
+];
+
+const MAX_SELECTOR: usize = 500;
+const MAX_URL: usize = 2048;
+const MAX_THREAD: usize = 200;
+
+/// Validates raw key/value pairs. Empty values count as absent, because CMSs often
+/// emit `data-x=""` for fields an operator left blank.
+pub fn parse(pairs: &[(String, String)]) -> Parsed {
+    let mut out = Parsed::default();
+    let mut config = Config::default();
+    let get = |key: &str| -> Option<&str> {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+
+    for (key, _) in pairs {
+        if !KNOWN_KEYS.contains(&key.as_str()) {
+            let mut warning = format!(
+                "ykien: unknown attribute {} is ignored",
+                attribute_name(key)
+            );
+            if let Some(near) = closest_known(key) {
+                warning.push_str(&format!("; did you mean {}?", attribute_name(near)));
+            }
+            out.warnings.push(warning);
+        }
+    }
+
+    config.mount = selector(&mut out.errors, "mount", get("mount"));
+    config.controls = selector(&mut out.errors, "controls", get("controls"));
+
+    let article = selector(&mut out.errors, "article", get("article"));
+    let article_url = url(&mut out.errors, "articleUrl", get("articleUrl"));
+    config.article = match (article, article_url) {
+        (Some(_), Some(_)) => {
+            out.errors.push(ConfigError::new(
+                "articleUrl",
+                "only one of data-article (enhance the page's article) and data-article-url (fetch it as JSON)",
+                get("articleUrl"),
+            ));
+            ArticleSource::None
+        }
+        (Some(selector), None) => ArticleSource::Enhance { selector },
+        (None, Some(url)) => ArticleSource::Render { url },
+        (None, None) => ArticleSource::None,
+    };
+
+    if let Some(raw) = get("lang") {
+        match Lang::from_tag(raw) {
+            Some(lang) => config.lang = Some(lang),
+            None => out
+                .errors
+                .push(ConfigError::new("lang", "\"vi\" or \"en\"", Some(raw))),
+        }
+    }
+
+    if let Some(raw) = get("theme") {
+        config.theme = match raw.to_ascii_lowercase().as_str() {
+            "auto" => Theme::Auto,
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => {
+                out.errors.push(ConfigError::new(
+                    "theme",
+                    "\"auto\", \"light\" or \"dark\"",
+                    Some(raw),
+                ));
+                Theme::Auto
+            }
+        };
+    }
+
+    config.api = url(&mut out.errors, "api", get("api"));
+    if let Some(raw) = get("thread") {
+        if raw.chars().count() > MAX_THREAD || raw.chars().any(char::is_control) {
+            out.errors.push(ConfigError::new(
+                "thread",
+                format!("a thread id of at most {MAX_THREAD} printable characters"),
+                Some(raw),
+            ));
+        } else {
+            config.thread = Some(raw.to_owned());
+        }
+    }
+    match (&config.api, &config.thread) {
+        (Some(_), None) if get("thread").is_none() => out.errors.push(ConfigError::new(
+            "thread",
+            "a thread id (the article's id in your comment system) when data-api is set",
+            None,
+        )),
+        (None, Some(_)) if get("api").is_none() => out.errors.push(ConfigError::new(
+            "api",
+            "the comment API base URL when data-thread is set",
+            None,
+        )),
+        _ => {}
+    }
+
+    if out.errors.is_empty()
+        && config.article == ArticleSource::None
+        && config.api.is_none()
+        && get("thread").is_none()
+    {
+        out.errors.push(ConfigError::new(
+            "article",
+            "something to show: data-article (a selector), data-article-url or data-api with data-thread",
+            None,
+        ));
+    }
+
+    if out.errors.is_empty() {
+        out.config = Some(config);
+    }
+    out
+}
+
+fn selector(errors: &mut Vec<ConfigError>, key: &str, raw: Option<&str>) -> Option<String> {
+    let raw = raw?;
+    // Syntax is checked by the browser at mount time (querySelector throws); here only
+    // what can be judged without a DOM.
+    if raw.len() > MAX_SELECTOR || raw.chars().any(char::is_control) {
+        errors.push(ConfigError::new(
+            key,
+            format!("a CSS selector of at most {MAX_SELECTOR} characters"),
+            Some(raw),
+        ));
+        return None;
+    }
+    Some(raw.to_owned())
+}
+
+fn url(errors: &mut Vec<ConfigError>, key: &str, raw: Option<&str>) -> Option<String> {
+    let raw = raw?;
+    if raw.len() > MAX_URL || !url_is_http_or_relative(raw) {
+        errors.push(ConfigError::new(
+            key,
+            "an http(s) URL or a path relative to the page",
+            Some(raw),
+        ));
+        return None;
+    }
+    Some(raw.to_owned())
+}
+
+/// `articleUrl` → `data-article-url`.
+pub fn attribute_name(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 8);
+    out.push_str("data-");
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A known key within two edits of `key`, to turn typos into a useful hint.
+fn closest_known(key: &str) -> Option<&'static str> {
+    let key = key.to_ascii_lowercase();
+    KNOWN_KEYS
+        .iter()
+        .map(|k| (edit_distance(&key, &k.to_ascii_lowercase()), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+fn truncate_for_message(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn ok(list: &[(&str, &str)]) -> Config {
+        let parsed = parse(&pairs(list));
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        parsed.config.expect("config")
+    }
+
+    fn errors(list: &[(&str, &str)]) -> Vec<ConfigError> {
+        let parsed = parse(&pairs(list));
+        assert!(parsed.config.is_none());
+        parsed.errors
+    }
+
+    #[test]
+    fn enhance_mode_with_controls_and_defaults() {
+        let c = ok(&[("article", "#article-body"), ("controls", "#slot")]);
+        assert_eq!(
+            c.article,
+            ArticleSource::Enhance {
+                selector: "#article-body".into()
+            }
+        );
+        assert_eq!(c.controls.as_deref(), Some("#slot"));
+        assert_eq!(c.lang, None);
+        assert_eq!(c.theme, Theme::Auto);
+    }
+
+    #[test]
+    fn render_mode_accepts_relative_and_https_urls() {
+        for u in ["/api/v1/articles/demo", "article.json", "https://cdn.example/a.json"] {
+            let c = ok(&[("articleUrl", u)]);
+            assert_eq!(c.article, ArticleSource::Render { url: u.into() });
+        }
+    }
+
+    #[test]
+    fn script_urls_are_refused_and_named() {
+        let e = errors(&[("articleUrl", "javascript:alert(1)")]);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].attribute, "data-article-url");
+        assert!(e[0].operator_message().contains("javascript:alert(1)"));
+        let e = errors(&[("api", " data:text/html,x"), ("thread", "t")]);
+        assert_eq!(e[0].attribute, "data-api");
+    }
+
+    #[test]
+    fn both_article_sources_is_an_error() {
+        let e = errors(&[("article", "#a"), ("articleUrl", "/a.json")]);
+        assert_eq!(e[0].attribute, "data-article-url");
+    }
+
+    #[test]
+    fn bad_enumerations_name_the_allowed_values() {
+        let e = errors(&[("article", "#a"), ("lang", "fr"), ("theme", "sepia")]);
+        let msgs: Vec<String> = e.iter().map(ConfigError::operator_message).collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "ykien: data-lang: expected \"vi\" or \"en\", got \"fr\"",
+                "ykien: data-theme: expected \"auto\", \"light\" or \"dark\", got \"sepia\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn language_and_theme_are_case_insensitive() {
+        let c = ok(&[("article", "#a"), ("lang", "EN-us"), ("theme", "Dark")]);
+        assert_eq!(c.lang, Some(Lang::En));
+        assert_eq!(c.theme, Theme::Dark);
+    }
+
+    #[test]
+    fn nothing_to_show_is_an_error() {
+        let e = errors(&[]);
+        assert_eq!(e[0].attribute, "data-article");
+        let e = errors(&[("lang", "vi"), ("article", "  ")]);
+        assert_eq!(e[0].attribute, "data-article");
+    }
+
+    #[test]
+    fn api_and_thread_go_together() {
+        let e = errors(&[("api", "/api/v1")]);
+        assert_eq!(e[0].attribute, "data-thread");
+        let e = errors(&[("thread", "demo")]);
+        assert_eq!(e[0].attribute, "data-api");
+        let c = ok(&[("api", "/api/v1"), ("thread", "demo")]);
+        assert_eq!(c.thread.as_deref(), Some("demo"));
+    }
+
+    #[test]
+    fn control_characters_and_huge_values_are_refused() {
+        let long = "#".repeat(600);
+        let e = errors(&[("article", &long)]);
+        assert!(e[0].got.as_deref().is_some_and(|g| g.chars().count() <= 81));
+        let e = errors(&[("api", "/x"), ("thread", "a\u{0}b")]);
+        assert_eq!(e[0].attribute, "data-thread");
+    }
+
+    #[test]
+    fn unknown_attributes_warn_with_a_suggestion() {
+        let parsed = parse(&pairs(&[("article", "#a"), ("artcle", "#b"), ("zzz", "1")]));
+        assert!(parsed.config.is_some());
+        assert_eq!(
+            parsed.warnings,
+            vec![
+                "ykien: unknown attribute data-artcle is ignored; did you mean data-article?",
+                "ykien: unknown attribute data-zzz is ignored",
+            ]
+        );
+    }
+
+    #[test]
+    fn attribute_names_are_kebab_case() {
+        assert_eq!(attribute_name("articleUrl"), "data-article-url");
+        assert_eq!(attribute_name("lang"), "data-lang");
+    }
+}

@@ -1,0 +1,233 @@
+//! Mounting and unmounting: turns a validated config into shadow-DOM hosts on the
+//! page and Yew apps inside them, or into an operator notice when it cannot.
+//!
+//! Nothing here throws to the host page: every DOM failure ends in a notice and a
+//! console message, and `Widget::unmount` removes exactly what `mount` added.
+
+use std::rc::Rc;
+
+use web_sys::{Document, Element};
+use yew::AppHandle;
+
+use crate::components::{ArticleApp, ArticleAppProps, ControlsApp, ControlsAppProps, Shared};
+use crate::config::{self, ArticleSource, Config, ConfigError};
+use crate::dom::{console_error, console_warn, page_lang, query, shadow_host, LookupError};
+use crate::i18n::Lang;
+use crate::scaler::Scaler;
+
+/// Where the widget was asked to appear.
+pub enum Place {
+    /// `ykien.mount(element, config)`.
+    Element(Element),
+    /// A script tag's own `data-*` config; its `data-mount` decides, else right after it.
+    Script(Element),
+}
+
+#[derive(Default)]
+pub struct Widget {
+    articles: Vec<AppHandle<ArticleApp>>,
+    controls: Vec<AppHandle<ControlsApp>>,
+    scaler: Option<Rc<Scaler>>,
+    /// Hosts this widget inserted into the page, removed on unmount.
+    created: Vec<Element>,
+}
+
+impl Widget {
+    pub fn unmount(self) {
+        for app in self.articles {
+            app.destroy();
+        }
+        for app in self.controls {
+            app.destroy();
+        }
+        if let Some(scaler) = self.scaler {
+            scaler.restore();
+        }
+        for el in self.created {
+            el.remove();
+        }
+    }
+}
+
+pub fn mount(place: Place, pairs: &[(String, String)]) -> Widget {
+    let Some(doc) = crate::dom::document() else {
+        return Widget::default();
+    };
+    let parsed = config::parse(pairs);
+    for w in &parsed.warnings {
+        console_warn(w);
+    }
+    let fallback_lang = pairs
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::from_tag(v))
+        .or_else(|| page_lang(&doc).and_then(|l| Lang::from_tag(&l)))
+        .unwrap_or_default();
+    let Some(config) = parsed.config else {
+        let anchor = default_anchor(&place);
+        return notice(&doc, anchor, &parsed.errors, fallback_lang);
+    };
+    let lang = config.lang.unwrap_or(fallback_lang);
+    match build(&doc, &place, &config, lang) {
+        Ok(widget) => widget,
+        Err((anchor, errors)) => notice(&doc, anchor, &errors, lang),
+    }
+}
+
+/// Where new content goes relative to an existing element.
+enum Anchor {
+    Inside(Element),
+    After(Element),
+    Before(Element),
+}
+
+impl Anchor {
+    fn attach(&self, host: &Element) -> bool {
+        match self {
+            Anchor::Inside(el) => el.append_child(host).is_ok(),
+            Anchor::After(el) => el.after_with_node_1(host).is_ok(),
+            Anchor::Before(el) => el.before_with_node_1(host).is_ok(),
+        }
+    }
+}
+
+fn default_anchor(place: &Place) -> Anchor {
+    match place {
+        Place::Element(el) => Anchor::Inside(el.clone()),
+        Place::Script(script) => Anchor::After(script.clone()),
+    }
+}
+
+type BuildError = (Anchor, Vec<ConfigError>);
+
+fn lookup(doc: &Document, key: &str, selector: &str) -> Result<Element, ConfigError> {
+    query(doc, selector).map_err(|e| match e {
+        LookupError::Invalid => ConfigError::new(key, "a valid CSS selector", Some(selector)),
+        LookupError::NotFound => ConfigError::new(
+            key,
+            "a selector that matches an element on this page",
+            Some(selector),
+        ),
+    })
+}
+
+fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<Widget, BuildError> {
+    let mut widget = Widget::default();
+
+    // The main area: the given element, data-mount, or right after the script tag.
+    let main_anchor = match (place, &config.mount) {
+        (Place::Element(el), _) => Anchor::Inside(el.clone()),
+        (Place::Script(_), Some(sel)) => match lookup(doc, "mount", sel) {
+            Ok(el) => Anchor::Inside(el),
+            Err(e) => return Err((default_anchor(place), vec![e])),
+        },
+        (Place::Script(script), None) => Anchor::After(script.clone()),
+    };
+
+    match &config.article {
+        ArticleSource::None => {}
+        ArticleSource::Enhance { selector } => {
+            let article = match lookup(doc, "article", selector) {
+                Ok(el) => el,
+                Err(e) => return Err((main_anchor, vec![e])),
+            };
+            let controls_anchor = match &config.controls {
+                Some(sel) => match lookup(doc, "controls", sel) {
+                    Ok(el) => Anchor::Inside(el),
+                    Err(e) => return Err((main_anchor, vec![e])),
+                },
+                None => Anchor::Before(article.clone()),
+            };
+            let scaler = Rc::new(Scaler::measure(&article));
+            let (host, root) = host_at(doc, "ykien-controls", &controls_anchor)
+                .ok_or_else(|| (main_anchor_clone(&main_anchor), vec![dom_failure()]))?;
+            widget.created.push(host);
+            widget.scaler = Some(Rc::clone(&scaler));
+            let props = ControlsAppProps {
+                scaler: Shared(scaler),
+                lang,
+                theme: config.theme.clone(),
+            };
+            widget
+                .controls
+                .push(yew::Renderer::<ControlsApp>::with_root_and_props(root, props).render());
+        }
+        ArticleSource::Render { url } => {
+            let (host, root) = host_at(doc, "ykien-article", &main_anchor)
+                .ok_or_else(|| (main_anchor_clone(&main_anchor), vec![dom_failure()]))?;
+            widget.created.push(host);
+            let props = ArticleAppProps {
+                url: url.clone().into(),
+                lang,
+                theme: config.theme.clone(),
+            };
+            widget
+                .articles
+                .push(yew::Renderer::<ArticleApp>::with_root_and_props(root, props).render());
+        }
+    }
+    Ok(widget)
+}
+
+fn main_anchor_clone(a: &Anchor) -> Anchor {
+    match a {
+        Anchor::Inside(e) => Anchor::Inside(e.clone()),
+        Anchor::After(e) => Anchor::After(e.clone()),
+        Anchor::Before(e) => Anchor::Before(e.clone()),
+    }
+}
+
+fn dom_failure() -> ConfigError {
+    ConfigError::new(
+        "mount",
+        "an element that can hold the widget (attaching a shadow root failed)",
+        None,
+    )
+}
+
+fn host_at(doc: &Document, tag: &str, anchor: &Anchor) -> Option<(Element, Element)> {
+    let (host, root) = shadow_host(doc, tag).ok()?;
+    anchor.attach(&host).then_some((host, root))
+}
+
+/// The operator notice: shown in the widget's place so a misconfiguration is never a
+/// silent blank area, with every error also on the console.
+fn notice(doc: &Document, anchor: Anchor, errors: &[ConfigError], lang: Lang) -> Widget {
+    let s = lang.strings();
+    for e in errors {
+        console_error(&e.operator_message());
+    }
+    let mut widget = Widget::default();
+    let Some((host, root)) = host_at(doc, "ykien-notice", &anchor) else {
+        return widget;
+    };
+    let build = || -> Option<()> {
+        let card = doc.create_element("div").ok()?;
+        card.set_class_name("ykien notice");
+        card.set_attribute("role", "alert").ok()?;
+        card.set_attribute("lang", lang.code()).ok()?;
+        let title = doc.create_element("p").ok()?;
+        title.set_class_name("notice-title");
+        title.set_text_content(Some(s.config_title));
+        card.append_child(&title).ok()?;
+        let list = doc.create_element("ul").ok()?;
+        for e in errors {
+            let item = doc.create_element("li").ok()?;
+            // Text only: the values echoed here come from page markup.
+            item.set_text_content(Some(
+                e.operator_message().trim_start_matches("ykien: "),
+            ));
+            list.append_child(&item).ok()?;
+        }
+        card.append_child(&list).ok()?;
+        let hint = doc.create_element("p").ok()?;
+        hint.set_class_name("notice-hint");
+        hint.set_text_content(Some(s.config_hint));
+        card.append_child(&hint).ok()?;
+        root.append_child(&card).ok()?;
+        Some(())
+    };
+    let _ = build();
+    widget.created.push(host);
+    widget
+}

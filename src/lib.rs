@@ -1,0 +1,101 @@
+//! ykien: an embeddable article reader and comment widget for news sites.
+//!
+//! This file only wires modules together and exports the two entry points the
+//! loader script (`js/loader.js`) calls. Pure logic (config, font scale, sanitizer
+//! policy, article parsing, i18n) is tested natively with `cargo test`; everything
+//! touching the DOM is tested in Chromium with `wasm-pack test`.
+
+pub mod api;
+pub mod article;
+pub mod components;
+pub mod config;
+pub mod dom;
+pub mod embed;
+pub mod error;
+pub mod font_scale;
+pub mod hooks;
+pub mod i18n;
+pub mod json;
+pub mod sanitize;
+pub mod scaler;
+pub mod storage;
+pub mod time;
+
+use wasm_bindgen::prelude::*;
+
+/// What `ykien.mount()` returns to the page (wrapped by the loader).
+#[wasm_bindgen]
+pub struct Handle {
+    widget: Option<embed::Widget>,
+}
+
+#[wasm_bindgen]
+impl Handle {
+    /// Removes everything the widget added and restores the site's article. Calling
+    /// it twice is harmless.
+    pub fn unmount(&mut self) {
+        if let Some(widget) = self.widget.take() {
+            widget.unmount();
+        }
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn mounted(&self) -> bool {
+        self.widget.is_some()
+    }
+}
+
+/// Mounts from a script tag's `dataset`.
+#[wasm_bindgen(js_name = mountScript)]
+pub fn mount_script(script: web_sys::Element, config: JsValue) -> Handle {
+    Handle {
+        widget: Some(embed::mount(embed::Place::Script(script), &config_pairs(&config))),
+    }
+}
+
+/// Mounts into an element with a config object (`ykien.mount(el, {...})`).
+#[wasm_bindgen(js_name = mountElement)]
+pub fn mount_element(target: JsValue, config: JsValue) -> Handle {
+    let Ok(element) = target.dyn_into::<web_sys::Element>() else {
+        dom::console_error("ykien.mount: the first argument must be a DOM element");
+        return Handle { widget: None };
+    };
+    Handle {
+        widget: Some(embed::mount(embed::Place::Element(element), &config_pairs(&config))),
+    }
+}
+
+/// Flattens a config object (or a `DOMStringMap`) into key/value strings; nested
+/// objects are kept as JSON text so the parser sees one representation.
+fn config_pairs(config: &JsValue) -> Vec<(String, String)> {
+    let Some(obj) = config.dyn_ref::<js_sys::Object>() else {
+        return Vec::new();
+    };
+    js_sys::Object::entries(obj)
+        .iter()
+        .filter_map(|entry| {
+            let entry: js_sys::Array = entry.dyn_into().ok()?;
+            let key = entry.get(0).as_string()?;
+            let value = entry.get(1);
+            let text = if let Some(s) = value.as_string() {
+                s
+            } else if value.is_null() || value.is_undefined() {
+                return None;
+            } else if value.is_object() {
+                js_sys::JSON::stringify(&value).ok()?.as_string()?
+            } else {
+                js_sys::JSON::stringify(&value).ok()?.as_string()?
+            };
+            Some((key, text))
+        })
+        .collect()
+}
+
+/// A panic aborts the Wasm instance; say so on the console in words an operator can
+/// report, instead of an anonymous "unreachable executed".
+#[wasm_bindgen(start)]
+pub fn start() {
+    yew::set_custom_panic_hook(Box::new(|info| {
+        dom::console_error(&format!("ykien: internal error, please report: {info}"));
+    }));
+}
