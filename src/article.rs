@@ -53,7 +53,9 @@ fn required<J: Json>(value: &J, key: &str) -> Result<String, LoadError> {
         Some(v) => v.string().ok_or_else(|| {
             LoadError::Shape(format!("expected a string at {key}, got {}", v.kind()))
         }),
-        None => Err(LoadError::Shape(format!("expected a string at {key}, got nothing"))),
+        None => Err(LoadError::Shape(format!(
+            "expected a string at {key}, got nothing"
+        ))),
     }
 }
 
@@ -97,19 +99,41 @@ mod tests {
 
     #[test]
     fn html_error_pages_and_truncation_are_not_json() {
-        for body in ["<!doctype html><h1>502</h1>", r#"{"title":"t","body_ht"#, ""] {
-            assert!(matches!(parse_article(body), Err(LoadError::NotJson(_))), "{body}");
+        for body in [
+            "<!doctype html><h1>502</h1>",
+            r#"{"title":"t","body_ht"#,
+            "",
+        ] {
+            assert!(
+                matches!(parse_article(body), Err(LoadError::NotJson(_))),
+                "{body}"
+            );
         }
     }
 
     #[test]
     fn wrong_shapes_say_what_was_expected_where() {
         let cases = [
-            (r#"[]"#, "expected an object with string fields title and body_html, got array"),
-            ("null", "expected an object with string fields title and body_html, got null"),
-            (r#"{"title":1,"body_html":"x"}"#, "expected a string at title, got number"),
-            (r#"{"title":"t"}"#, "expected a string at body_html, got nothing"),
-            (r#"{"title":"t","body_html":"b","author":{}}"#, "expected a string or null at author, got object"),
+            (
+                r#"[]"#,
+                "expected an object with string fields title and body_html, got array",
+            ),
+            (
+                "null",
+                "expected an object with string fields title and body_html, got null",
+            ),
+            (
+                r#"{"title":1,"body_html":"x"}"#,
+                "expected a string at title, got number",
+            ),
+            (
+                r#"{"title":"t"}"#,
+                "expected a string at body_html, got nothing",
+            ),
+            (
+                r#"{"title":"t","body_html":"b","author":{}}"#,
+                "expected a string or null at author, got object",
+            ),
         ];
         for (body, want) in cases {
             match parse_article(body) {
@@ -121,7 +145,10 @@ mod tests {
 
     #[test]
     fn oversized_bodies_are_refused_before_parsing() {
-        let huge = format!(r#"{{"title":"t","body_html":"{}"}}"#, "x".repeat(MAX_ARTICLE_BYTES));
+        let huge = format!(
+            r#"{{"title":"t","body_html":"{}"}}"#,
+            "x".repeat(MAX_ARTICLE_BYTES)
+        );
         assert!(matches!(parse_article(&huge), Err(LoadError::Shape(_))));
     }
 }

@@ -343,7 +343,11 @@ mod tests {
 
     #[test]
     fn render_mode_accepts_relative_and_https_urls() {
-        for u in ["/api/v1/articles/demo", "article.json", "https://cdn.example/a.json"] {
+        for u in [
+            "/api/v1/articles/demo",
+            "article.json",
+            "https://cdn.example/a.json",
+        ] {
             let c = ok(&[("articleUrl", u)]);
             assert_eq!(c.article, ArticleSource::Render { url: u.into() });
         }

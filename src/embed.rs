@@ -41,7 +41,7 @@ impl Widget {
             app.destroy();
         }
         if let Some(scaler) = self.scaler {
-            scaler.restore();
+            scaler.detach();
         }
         for el in self.created {
             el.remove();
@@ -138,7 +138,7 @@ fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<W
                 },
                 None => Anchor::Before(article.clone()),
             };
-            let scaler = Rc::new(Scaler::measure(&article));
+            let scaler = Rc::new(Scaler::new(article.clone()));
             let (host, root) = host_at(doc, "ykien-controls", &controls_anchor)
                 .ok_or_else(|| (main_anchor_clone(&main_anchor), vec![dom_failure()]))?;
             widget.created.push(host);
@@ -214,9 +214,7 @@ fn notice(doc: &Document, anchor: Anchor, errors: &[ConfigError], lang: Lang) ->
         for e in errors {
             let item = doc.create_element("li").ok()?;
             // Text only: the values echoed here come from page markup.
-            item.set_text_content(Some(
-                e.operator_message().trim_start_matches("ykien: "),
-            ));
+            item.set_text_content(Some(e.operator_message().trim_start_matches("ykien: ")));
             list.append_child(&item).ok()?;
         }
         card.append_child(&list).ok()?;

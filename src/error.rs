@@ -43,8 +43,14 @@ mod tests {
 
     #[test]
     fn server_trouble_and_bad_data_read_differently() {
-        assert_eq!(LoadError::Status(503).reader_message(Lang::En), Lang::En.strings().error_server);
-        assert_eq!(LoadError::Status(404).reader_message(Lang::Vi), Lang::Vi.strings().error_data);
+        assert_eq!(
+            LoadError::Status(503).reader_message(Lang::En),
+            Lang::En.strings().error_server
+        );
+        assert_eq!(
+            LoadError::Status(404).reader_message(Lang::Vi),
+            Lang::Vi.strings().error_data
+        );
         assert!(LoadError::Shape("expected string at title".into())
             .operator_message("/a.json")
             .contains("/a.json"));

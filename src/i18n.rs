@@ -79,7 +79,8 @@ static VI: Strings = Strings {
     error_server: "Máy chủ đang gặp sự cố. Vui lòng thử lại sau ít phút.",
     error_data: "Dữ liệu nhận được không đúng định dạng.",
     config_title: "Tiện ích ykien chưa được cấu hình đúng.",
-    config_hint: "Thông báo này dành cho quản trị trang; chi tiết có trong console của trình duyệt.",
+    config_hint:
+        "Thông báo này dành cho quản trị trang; chi tiết có trong console của trình duyệt.",
     byline_prefix: "Tác giả:",
     crashed: "Đã xảy ra lỗi. Vui lòng tải lại trang.",
 };
@@ -105,7 +106,11 @@ static EN: Strings = Strings {
 /// "Cỡ chữ 112,5%" / "Text size 112.5%": what the live region announces after a change.
 /// Percentages use the language's decimal separator; whole numbers have none.
 pub fn font_size_status(lang: Lang, permille: u16) -> String {
-    format!("{} {}", lang.strings().font_size_prefix, percent(lang, permille))
+    format!(
+        "{} {}",
+        lang.strings().font_size_prefix,
+        percent(lang, permille)
+    )
 }
 
 /// Formats a per-mille value as a percentage with at most one decimal.

@@ -58,7 +58,7 @@ mod browser {
     impl Json for JsValue {
         fn member(&self, key: &str) -> Option<Self> {
             let obj = self.dyn_ref::<Object>()?;
-            if Array::is_array(self) || !obj.has_own_property(&JsValue::from_str(key)) {
+            if Array::is_array(self) || !Object::has_own(obj, &JsValue::from_str(key)) {
                 return None;
             }
             Reflect::get(obj, &JsValue::from_str(key)).ok()
@@ -145,9 +145,17 @@ mod tests {
     #[test]
     fn paths_walk_objects_only() {
         let v = parse(r#"{"data":{"comments":[1,2]},"n":null}"#).expect("json");
-        assert_eq!(v.path("data.comments").and_then(|c| c.items()).map(|i| i.len()), Some(2));
+        assert_eq!(
+            v.path("data.comments")
+                .and_then(|c| c.items())
+                .map(|i| i.len()),
+            Some(2)
+        );
         assert!(v.path("").is_some());
-        assert!(v.path("data.comments.0").is_none(), "arrays are not objects");
+        assert!(
+            v.path("data.comments.0").is_none(),
+            "arrays are not objects"
+        );
         assert!(v.path("constructor").is_none());
         assert_eq!(v.member("n").map(|n| n.kind()), Some("null"));
     }

@@ -49,7 +49,10 @@ impl Handle {
 #[wasm_bindgen(js_name = mountScript)]
 pub fn mount_script(script: web_sys::Element, config: JsValue) -> Handle {
     Handle {
-        widget: Some(embed::mount(embed::Place::Script(script), &config_pairs(&config))),
+        widget: Some(embed::mount(
+            embed::Place::Script(script),
+            &config_pairs(&config),
+        )),
     }
 }
 
@@ -61,7 +64,10 @@ pub fn mount_element(target: JsValue, config: JsValue) -> Handle {
         return Handle { widget: None };
     };
     Handle {
-        widget: Some(embed::mount(embed::Place::Element(element), &config_pairs(&config))),
+        widget: Some(embed::mount(
+            embed::Place::Element(element),
+            &config_pairs(&config),
+        )),
     }
 }
 
@@ -81,9 +87,8 @@ fn config_pairs(config: &JsValue) -> Vec<(String, String)> {
                 s
             } else if value.is_null() || value.is_undefined() {
                 return None;
-            } else if value.is_object() {
-                js_sys::JSON::stringify(&value).ok()?.as_string()?
             } else {
+                // Numbers, booleans and nested objects (an inline adapter) as JSON text.
                 js_sys::JSON::stringify(&value).ok()?.as_string()?
             };
             Some((key, text))

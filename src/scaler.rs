@@ -2,10 +2,16 @@
 //!
 //! Host pages often set `font-size` in px on paragraphs, sometimes `!important`, so
 //! scaling the container alone does nothing. Instead every element of the article
-//! is measured once at its natural size and then given `base × factor` px through
+//! is measured at its natural size and then given `base × factor` px through
 //! CSSOM (`style.setProperty(…, "important")`), which wins over author `!important`
 //! rules and is allowed by a strict CSP, unlike markup `style` attributes. Line
 //! heights set in px are scaled along so lines do not overlap.
+//!
+//! Measuring happens at every change, after putting the site's values back: an
+//! async script can run before the page's stylesheets have applied, and a site may
+//! restyle or extend its article later, so a measurement taken once goes stale.
+
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsCast;
 use web_sys::{CssStyleDeclaration, Element, HtmlElement};
@@ -20,14 +26,39 @@ struct Entry {
 }
 
 pub struct Scaler {
-    entries: Vec<Entry>,
+    root: Element,
+    /// What is currently overridden; empty at the site's own size.
+    entries: RefCell<Vec<Entry>>,
+    factor: Cell<f64>,
+    /// Set on unmount: a late callback (the page's `load`) must not scale again.
+    detached: Cell<bool>,
 }
 
 impl Scaler {
-    pub fn measure(root: &Element) -> Scaler {
+    pub fn new(root: Element) -> Scaler {
+        Scaler {
+            root,
+            entries: RefCell::new(Vec::new()),
+            factor: Cell::new(1.0),
+            detached: Cell::new(false),
+        }
+    }
+
+    /// Measures and applies the current factor again (after late stylesheets).
+    pub fn reapply(&self) {
+        self.apply(self.factor.get());
+    }
+
+    /// Restores the site's sizes for good.
+    pub fn detach(&self) {
+        self.restore();
+        self.detached.set(true);
+    }
+
+    fn measure(root: &Element) -> Vec<Entry> {
         let mut entries = Vec::new();
         let Some(window) = web_sys::window() else {
-            return Scaler { entries };
+            return entries;
         };
         let mut elements = vec![root.clone()];
         if let Ok(list) = root.query_selector_all("*") {
@@ -56,15 +87,20 @@ impl Scaler {
                 el,
             });
         }
-        Scaler { entries }
+        entries
     }
 
     pub fn apply(&self, factor: f64) {
-        if (factor - 1.0).abs() < f64::EPSILON {
-            self.restore();
+        if self.detached.get() {
             return;
         }
-        for e in &self.entries {
+        self.restore();
+        self.factor.set(factor);
+        if (factor - 1.0).abs() < f64::EPSILON {
+            return;
+        }
+        let entries = Self::measure(&self.root);
+        for e in &entries {
             let style = e.el.style();
             let _ = style.set_property_with_priority(
                 "font-size",
@@ -79,11 +115,17 @@ impl Scaler {
                 );
             }
         }
+        if let Ok(mut slot) = self.entries.try_borrow_mut() {
+            *slot = entries;
+        }
     }
 
     /// Puts every element back exactly as the site rendered it.
     pub fn restore(&self) {
-        for e in &self.entries {
+        let Ok(mut slot) = self.entries.try_borrow_mut() else {
+            return;
+        };
+        for e in slot.drain(..) {
             let style = e.el.style();
             put_back(&style, "font-size", &e.saved_font);
             put_back(&style, "line-height", &e.saved_line);

@@ -73,7 +73,11 @@ fn shadow_query(host: &Element, selector: &str) -> Option<Element> {
 }
 
 fn font_px(el: &Element) -> f64 {
-    let cs = web_sys::window().unwrap().get_computed_style(el).unwrap().unwrap();
+    let cs = web_sys::window()
+        .unwrap()
+        .get_computed_style(el)
+        .unwrap()
+        .unwrap();
     let v = cs.get_property_value("font-size").unwrap();
     v.trim_end_matches("px").parse().unwrap()
 }
@@ -104,7 +108,10 @@ async fn larger_raises_a_px_styled_host_paragraph_and_unmount_restores_it() {
     );
     settle().await;
     let slot = doc().get_element_by_id("t1-slot").unwrap();
-    let host = slot.query_selector("ykien-controls").unwrap().expect("controls host");
+    let host = slot
+        .query_selector("ykien-controls")
+        .unwrap()
+        .expect("controls host");
 
     button(&host, ".fc-larger").click();
     settle().await;
@@ -123,10 +130,14 @@ async fn the_bounds_disable_their_button_and_the_choice_is_remembered() {
     let page = fixture(r#"<div id="t2-article"><p id="t2-p">Văn bản.</p></div>"#);
     let p = doc().get_element_by_id("t2-p").unwrap();
     let base = font_px(&p);
-    let mut handle = ykien::mount_element(page.clone().into(), config(&[("article", "#t2-article")]));
+    let mut handle =
+        ykien::mount_element(page.clone().into(), config(&[("article", "#t2-article")]));
     settle().await;
     // Without data-controls the controls go right before the article.
-    let host = page.query_selector("ykien-controls").unwrap().expect("controls host");
+    let host = page
+        .query_selector("ykien-controls")
+        .unwrap()
+        .expect("controls host");
 
     for _ in 0..10 {
         let larger = button(&host, ".fc-larger");
@@ -140,11 +151,15 @@ async fn the_bounds_disable_their_button_and_the_choice_is_remembered() {
     assert!(!button(&host, ".fc-smaller").disabled());
     assert_eq!(font_px(&p), base * 1.5);
     let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    assert_eq!(stored.get_item("ykien:font-scale").unwrap().as_deref(), Some("1500"));
+    assert_eq!(
+        stored.get_item("ykien:font-scale").unwrap().as_deref(),
+        Some("1500")
+    );
     handle.unmount();
 
     // A new mount (a reload) starts at the remembered size.
-    let mut again = ykien::mount_element(page.clone().into(), config(&[("article", "#t2-article")]));
+    let mut again =
+        ykien::mount_element(page.clone().into(), config(&[("article", "#t2-article")]));
     settle().await;
     assert_eq!(font_px(&p), base * 1.5);
     let host = page.query_selector("ykien-controls").unwrap().unwrap();
@@ -169,11 +184,17 @@ async fn a_bad_attribute_shows_the_operator_a_message_naming_it() {
         page.clone().into(),
         config(&[("article", "#t3-article"), ("lang", "fr")]),
     );
-    let host = page.query_selector("ykien-notice").unwrap().expect("notice host");
+    let host = page
+        .query_selector("ykien-notice")
+        .unwrap()
+        .expect("notice host");
     let text = host.shadow_root().unwrap().text_content().unwrap();
     assert!(text.contains("data-lang"), "{text}");
     assert!(text.contains("\"vi\" or \"en\""), "{text}");
-    assert!(text.contains("chưa được cấu hình đúng"), "Vietnamese by default: {text}");
+    assert!(
+        text.contains("chưa được cấu hình đúng"),
+        "Vietnamese by default: {text}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -183,7 +204,10 @@ async fn a_selector_that_matches_nothing_is_reported_in_english_when_asked() {
         page.clone().into(),
         config(&[("article", "#does-not-exist"), ("lang", "en")]),
     );
-    let host = page.query_selector("ykien-notice").unwrap().expect("notice host");
+    let host = page
+        .query_selector("ykien-notice")
+        .unwrap()
+        .expect("notice host");
     let text = host.shadow_root().unwrap().text_content().unwrap();
     assert!(text.contains("data-article"), "{text}");
     assert!(text.contains("not configured correctly"), "{text}");
@@ -223,7 +247,8 @@ async fn render_mode_neutralises_hostile_html() {
         lang: ykien::i18n::Lang::Vi,
         theme: ykien::config::Theme::Auto,
     };
-    let _app = yew::Renderer::<ykien::components::ArticleApp>::with_root_and_props(root, props).render();
+    let _app =
+        yew::Renderer::<ykien::components::ArticleApp>::with_root_and_props(root, props).render();
     let rendered = wait_for(|| shadow_query(&host, ".article-body")).await;
     sleep(50).await;
 
@@ -242,13 +267,28 @@ async fn render_mode_neutralises_hostile_html() {
             el.local_name()
         );
     }
-    let link = rendered.query_selector("a").unwrap().expect("the link text stays");
-    assert!(link.get_attribute("href").is_none(), "javascript: href dropped");
-    assert!(rendered.text_content().unwrap().contains("Bài viết an toàn."));
+    let link = rendered
+        .query_selector("a")
+        .unwrap()
+        .expect("the link text stays");
+    assert!(
+        link.get_attribute("href").is_none(),
+        "javascript: href dropped"
+    );
+    assert!(rendered
+        .text_content()
+        .unwrap()
+        .contains("Bài viết an toàn."));
     let title = shadow_query(&host, ".article-title").unwrap();
-    assert_eq!(title.text_content().unwrap(), "<img src=x onerror=window.__pwned=6>Tiêu đề");
+    assert_eq!(
+        title.text_content().unwrap(),
+        "<img src=x onerror=window.__pwned=6>Tiêu đề"
+    );
     let time = shadow_query(&host, "time").unwrap();
-    assert_eq!(time.get_attribute("datetime").as_deref(), Some("2024-01-18T10:52:32+07:00"));
+    assert_eq!(
+        time.get_attribute("datetime").as_deref(),
+        Some("2024-01-18T10:52:32+07:00")
+    );
     sleep(100).await;
     let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__pwned".into()).unwrap();
     assert!(pwned.is_undefined(), "a payload executed: {pwned:?}");
@@ -265,7 +305,12 @@ async fn render_mode_failure_offers_retry_in_the_readers_language() {
     let failed = wait_for(|| shadow_query(&host, ".failed")).await;
     let text = failed.text_content().unwrap();
     assert!(text.contains("Không tải được bài viết."), "{text}");
-    let retry: HtmlElement = failed.query_selector("button").unwrap().unwrap().dyn_into().unwrap();
+    let retry: HtmlElement = failed
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     assert_eq!(retry.text_content().unwrap(), "Thử lại");
     retry.click();
     settle().await;
@@ -281,7 +326,11 @@ async fn the_controls_keep_their_size_under_hostile_host_css() {
     settle().await;
     let host = page.query_selector("ykien-controls").unwrap().unwrap();
     let larger: HtmlElement = button(&host, ".fc-larger").dyn_into().unwrap();
-    assert!(larger.offset_height() >= 44, "touch target {}", larger.offset_height());
+    assert!(
+        larger.offset_height() >= 44,
+        "touch target {}",
+        larger.offset_height()
+    );
     assert!(larger.offset_width() >= 44);
     assert_eq!(font_px(&larger), 22.0);
 }

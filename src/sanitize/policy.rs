@@ -15,15 +15,68 @@ pub enum ElementAction {
 }
 
 const KEEP: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "img", "figure",
-    "figcaption", "blockquote", "strong", "em", "b", "i", "br", "hr", "small", "sub", "sup",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "blockquote",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "br",
+    "hr",
+    "small",
+    "sub",
+    "sup",
 ];
 
 const DROP: &[&str] = &[
-    "script", "style", "template", "noscript", "iframe", "frame", "frameset", "object",
-    "embed", "applet", "form", "input", "button", "select", "option", "textarea", "svg",
-    "math", "link", "meta", "base", "head", "title", "video", "audio", "source", "track",
-    "canvas", "portal", "dialog", "xmp", "plaintext", "noembed", "noframes", "param",
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "form",
+    "input",
+    "button",
+    "select",
+    "option",
+    "textarea",
+    "svg",
+    "math",
+    "link",
+    "meta",
+    "base",
+    "head",
+    "title",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "canvas",
+    "portal",
+    "dialog",
+    "xmp",
+    "plaintext",
+    "noembed",
+    "noframes",
+    "param",
 ];
 
 pub fn element_action(tag: &str) -> ElementAction {
@@ -117,14 +170,29 @@ mod tests {
 
     #[test]
     fn article_elements_are_kept() {
-        for tag in ["p", "H2", "ul", "li", "a", "img", "figure", "figcaption", "blockquote", "strong", "em"] {
+        for tag in [
+            "p",
+            "H2",
+            "ul",
+            "li",
+            "a",
+            "img",
+            "figure",
+            "figcaption",
+            "blockquote",
+            "strong",
+            "em",
+        ] {
             assert_eq!(element_action(tag), ElementAction::Keep, "{tag}");
         }
     }
 
     #[test]
     fn dangerous_elements_are_dropped_with_their_content() {
-        for tag in ["script", "SCRIPT", "style", "iframe", "form", "svg", "math", "object", "embed", "template", "textarea"] {
+        for tag in [
+            "script", "SCRIPT", "style", "iframe", "form", "svg", "math", "object", "embed",
+            "template", "textarea",
+        ] {
             assert_eq!(element_action(tag), ElementAction::Drop, "{tag}");
         }
     }
@@ -138,21 +206,52 @@ mod tests {
 
     #[test]
     fn event_handlers_styles_and_ids_never_survive() {
-        for (tag, attr) in [("img", "onerror"), ("a", "onclick"), ("p", "style"), ("p", "class"), ("p", "id"), ("a", "target"), ("img", "srcset"), ("a", "ONMOUSEOVER")] {
-            assert_eq!(attribute_action(tag, attr, "x"), AttrAction::Drop, "{tag} {attr}");
+        for (tag, attr) in [
+            ("img", "onerror"),
+            ("a", "onclick"),
+            ("p", "style"),
+            ("p", "class"),
+            ("p", "id"),
+            ("a", "target"),
+            ("img", "srcset"),
+            ("a", "ONMOUSEOVER"),
+        ] {
+            assert_eq!(
+                attribute_action(tag, attr, "x"),
+                AttrAction::Drop,
+                "{tag} {attr}"
+            );
         }
     }
 
     #[test]
     fn link_schemes_are_limited_to_http() {
-        let ok = ["https://example.org/", "http://a.b", "/relative", "page.html", "#frag", "?q=1", "//cdn.example/x.png", "HTTPS://X"];
+        let ok = [
+            "https://example.org/",
+            "http://a.b",
+            "/relative",
+            "page.html",
+            "#frag",
+            "?q=1",
+            "//cdn.example/x.png",
+            "HTTPS://X",
+        ];
         for u in ok {
             assert!(url_is_http_or_relative(u), "{u}");
         }
         let bad = [
-            "javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "java\nscript:x",
-            "\u{1}javascript:x", "data:text/html,<script>", "vbscript:x", "blob:https://a/b",
-            "file:///etc/passwd", "", "   ", "mailto:a@b",
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:x",
+            "\u{1}javascript:x",
+            "data:text/html,<script>",
+            "vbscript:x",
+            "blob:https://a/b",
+            "file:///etc/passwd",
+            "",
+            "   ",
+            "mailto:a@b",
         ];
         for u in bad {
             assert!(!url_is_http_or_relative(u), "{u:?}");
@@ -165,20 +264,31 @@ mod tests {
             attribute_action("a", "href", " https://example.org/x "),
             AttrAction::Url("https://example.org/x".into())
         );
-        assert_eq!(attribute_action("a", "href", "javascript:x"), AttrAction::Drop);
-        assert_eq!(attribute_action("img", "src", "data:image/svg+xml,<svg onload=x>"), AttrAction::Drop);
+        assert_eq!(
+            attribute_action("a", "href", "javascript:x"),
+            AttrAction::Drop
+        );
+        assert_eq!(
+            attribute_action("img", "src", "data:image/svg+xml,<svg onload=x>"),
+            AttrAction::Drop
+        );
     }
 
     #[test]
     fn image_sizes_must_be_plain_numbers() {
-        assert_eq!(attribute_action("img", "width", "640"), AttrAction::Keep("640".into()));
+        assert_eq!(
+            attribute_action("img", "width", "640"),
+            AttrAction::Keep("640".into())
+        );
         assert_eq!(attribute_action("img", "width", "100%"), AttrAction::Drop);
         assert_eq!(attribute_action("img", "height", "1e9"), AttrAction::Drop);
     }
 
     #[test]
     fn links_get_rel_and_images_load_lazily() {
-        assert!(forced_attributes("a").iter().any(|(k, v)| *k == "rel" && v.contains("nofollow")));
+        assert!(forced_attributes("a")
+            .iter()
+            .any(|(k, v)| *k == "rel" && v.contains("nofollow")));
         assert!(forced_attributes("img").contains(&("loading", "lazy")));
     }
 }

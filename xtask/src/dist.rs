@@ -31,10 +31,16 @@ impl Report {
     }
 
     pub fn print(&self) {
-        println!("\n{:<28} {:>10} {:>10} {:>10}", "dist/", "raw", "gzip -9", "brotli 11");
+        println!(
+            "\n{:<28} {:>10} {:>10} {:>10}",
+            "dist/", "raw", "gzip -9", "brotli 11"
+        );
         let (mut raw, mut gz, mut br) = (0, 0, 0);
         for f in &self.files {
-            println!("{:<28} {:>10} {:>10} {:>10}", f.name, f.raw, f.gzip, f.brotli);
+            println!(
+                "{:<28} {:>10} {:>10} {:>10}",
+                f.name, f.raw, f.gzip, f.brotli
+            );
             raw += f.raw;
             gz += f.gzip;
             br += f.brotli;
@@ -96,7 +102,12 @@ pub fn build(root: &Path) -> Result<Report, String> {
     // esbuild shorten the glue; legal comments stay for licence notices.
     run(Command::new(root.join("node_modules/.bin/esbuild"))
         .arg(&unminified)
-        .args(["--minify", "--target=es2017", "--legal-comments=inline", "--log-level=warning"])
+        .args([
+            "--minify",
+            "--target=es2017",
+            "--legal-comments=inline",
+            "--log-level=warning",
+        ])
         .arg(format!("--outfile={}", dist.join("ykien.js").display())))?;
     write(&dist.join(&wasm_name), &wasm)?;
 

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     let root = project_root();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&root, &args[1..]),
-        Some("test") => test::run(&root),
+        Some("test") => test::run_all(&root),
         Some("dist") => dist::build(&root).map(|report| report.print()),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");

@@ -128,7 +128,13 @@ fn install() -> Result<PathBuf, String> {
     }
     eprintln!("xtask: installing PostgreSQL (apt-get install postgresql)...");
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "--no-install-recommends", "postgresql"])?;
+    apt(&[
+        "install",
+        "-y",
+        "-q",
+        "--no-install-recommends",
+        "postgresql",
+    ])?;
     find_bin_dir().ok_or_else(|| "postgresql installed but no initdb found".to_owned())
 }
 
@@ -227,10 +233,16 @@ pub fn ensure_postgres() -> Result<Option<PgCluster>, String> {
     let data = dir.join("data");
 
     let mut initdb = server_cmd(&bin, "initdb", as_postgres_user);
-    initdb
-        .arg("-D")
-        .arg(&data)
-        .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+    initdb.arg("-D").arg(&data).args([
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-locale",
+        "--no-sync",
+    ]);
     if let Err(e) = run(initdb, "initdb") {
         let _ = std::fs::remove_dir_all(&dir);
         return Err(e);
@@ -257,7 +269,15 @@ pub fn ensure_postgres() -> Result<Option<PgCluster>, String> {
     cluster.stopped = false;
 
     let mut createdb = Command::new(bin.join("createdb"));
-    createdb.args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "postgres", DATABASE]);
+    createdb.args([
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &port.to_string(),
+        "-U",
+        "postgres",
+        DATABASE,
+    ]);
     run(createdb, "createdb")?;
     eprintln!("xtask: PostgreSQL running at {}", cluster.url());
     Ok(Some(cluster))

@@ -44,13 +44,26 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
 
 pub fn serve_forever(site: &Path, addr: &str) -> Result<(), String> {
     let listener = TcpListener::bind(addr).map_err(|e| format!("binding {addr}: {e}"))?;
+    accept(listener, site);
+    Ok(())
+}
+
+/// Serves on a free loopback port from a background thread; returns the base URL.
+pub fn spawn(site: &Path) -> Result<String, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("binding: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let site = site.to_path_buf();
+    thread::spawn(move || accept(listener, &site));
+    Ok(format!("http://{addr}"))
+}
+
+fn accept(listener: TcpListener, site: &Path) {
     for stream in listener.incoming().flatten() {
         let site = site.to_path_buf();
         thread::spawn(move || {
             let _ = handle(stream, &site);
         });
     }
-    Ok(())
 }
 
 fn handle(mut stream: TcpStream, site: &Path) -> std::io::Result<()> {
@@ -68,14 +81,38 @@ fn handle(mut stream: TcpStream, site: &Path) -> std::io::Result<()> {
     let target = parts.next().unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
     if method != "GET" && method != "HEAD" {
-        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"method not allowed", false);
+        return respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"method not allowed",
+            false,
+        );
     }
     let Some(file) = resolve(site, path) else {
-        return respond(&mut stream, "404 Not Found", "text/plain", b"not found", false);
+        return respond(
+            &mut stream,
+            "404 Not Found",
+            "text/plain",
+            b"not found",
+            false,
+        );
     };
     match fs::read(&file) {
-        Ok(body) => respond(&mut stream, "200 OK", content_type(&file), &body, method == "HEAD"),
-        Err(_) => respond(&mut stream, "404 Not Found", "text/plain", b"not found", false),
+        Ok(body) => respond(
+            &mut stream,
+            "200 OK",
+            content_type(&file),
+            &body,
+            method == "HEAD",
+        ),
+        Err(_) => respond(
+            &mut stream,
+            "404 Not Found",
+            "text/plain",
+            b"not found",
+            false,
+        ),
     }
 }
 
@@ -96,7 +133,11 @@ fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
 }
 
 fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
         "html" => "text/html; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -108,7 +149,13 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8], head: bool) -> std::io::Result<()> {
+fn respond(
+    stream: &mut TcpStream,
+    status: &str,
+    ctype: &str,
+    body: &[u8],
+    head: bool,
+) -> std::io::Result<()> {
     let mut headers = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-cache\r\nConnection: close\r\n",
         body.len()

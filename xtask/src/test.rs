@@ -1,1 +1,78 @@
-pub fn run(_root: &std::path::Path) -> Result<(), String> { Err("todo".into()) }
+//! `cargo xtask test`: every check CI runs, in the order that fails fastest.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::sh::{cargo, run};
+use crate::{dist, serve, tools};
+
+pub fn run_all(root: &Path) -> Result<(), String> {
+    tools::ensure_build_tools(root)?;
+    tools::ensure_wasm_pack(root)?;
+    tools::ensure_chromium()?;
+
+    step("format");
+    run(cargo(root).args(["fmt", "--all", "--check"]))?;
+
+    step("clippy (native and wasm32)");
+    run(cargo(root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo(root).args([
+        "clippy",
+        "--package",
+        "ykien",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    step("native tests");
+    run(cargo(root).args(["test", "--workspace"]))?;
+
+    step("browser tests (wasm-pack, headless Chromium)");
+    run(Command::new("wasm-pack")
+        .current_dir(root)
+        .args([
+            "test",
+            "--headless",
+            "--chrome",
+            "--chromedriver",
+            "/usr/bin/chromedriver",
+        ])
+        .args(["--mode", "no-install"]))?;
+
+    step("release build and size budget");
+    let report = dist::build(root)?;
+    report.print();
+    if report.gzip_total() > dist::GZIP_BUDGET {
+        return Err(format!(
+            "dist/ is {} bytes gzip, over the {} byte budget (xtask/src/dist.rs)",
+            report.gzip_total(),
+            dist::GZIP_BUDGET
+        ));
+    }
+
+    step("end-to-end (playwright-core, Chromium)");
+    let site = serve::assemble_site(root)?;
+    let base = serve::spawn(&site)?;
+    run(Command::new("node")
+        .current_dir(root)
+        .args(["--test", "--test-concurrency=1", "e2e/"])
+        .env("YKIEN_BASE_URL", &base))?;
+
+    println!("\nall checks passed");
+    Ok(())
+}
+
+fn step(name: &str) {
+    println!("\n==> {name}");
+}
