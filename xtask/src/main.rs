@@ -5,8 +5,11 @@
 //! package registries are reachable.
 
 mod dist;
-mod serve;
+mod postgres;
+mod server;
+mod server_bench;
 mod sh;
+mod site;
 mod test;
 mod tools;
 
@@ -20,6 +23,7 @@ tasks:
   demo    build the widget and serve the demo at http://127.0.0.1:8080 (Ctrl-C stops)
   test    every check: fmt, clippy, native tests, browser tests, size budget, end-to-end
   dist    build the release widget into dist/ and print file sizes
+  bench   widget sizes and the reference server's throughput (a table, not a test)
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&root, &args[1..]),
         Some("test") => test::run_all(&root),
         Some("dist") => dist::build(&root).map(|report| report.print()),
+        Some("bench") => bench(&root),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -57,9 +62,20 @@ fn demo(root: &Path, args: &[String]) -> Result<(), String> {
         .position(|a| a == "--addr")
         .and_then(|i| args.get(i + 1))
         .map_or("127.0.0.1:8080", String::as_str);
+    let addr = addr.parse().map_err(|e| format!("--addr {addr}: {e}"))?;
     let report = dist::build(root)?;
     report.print();
-    let site = serve::assemble_site(root)?;
-    println!("\nykien demo: http://{addr}/   (Ctrl-C stops)");
-    serve::serve_forever(&site, addr)
+    let site = site::assemble_site(root)?;
+    let exe = server::build(root)?;
+    // The SQLite default, ./data/ykien.db, seeded with the demo thread on first run.
+    let running = server::start(&exe, root, addr, &site, "sqlite://data/ykien.db", &[])?;
+    println!("\nykien demo: {}/   (Ctrl-C stops)", running.base_url());
+    running.wait()
+}
+
+fn bench(root: &Path) -> Result<(), String> {
+    let report = dist::build(root)?;
+    report.print();
+    println!();
+    server_bench::run(root).map(|_| ())
 }

@@ -140,13 +140,17 @@ fn install() -> Result<PathBuf, String> {
 
 fn server_cmd(bin: &Path, tool: &str, as_postgres_user: bool) -> Command {
     let exe = bin.join(tool);
-    if as_postgres_user {
+    let mut c = if as_postgres_user {
         let mut c = Command::new("runuser");
         c.args(["-u", "postgres", "--"]).arg(exe);
         c
     } else {
         Command::new(exe)
-    }
+    };
+    // The postgres user may not be allowed into the caller's directory
+    // (e.g. /root), which initdb and pg_ctl complain about.
+    c.current_dir(std::env::temp_dir());
+    c
 }
 
 fn run(mut cmd: Command, what: &str) -> Result<Output, String> {
@@ -217,7 +221,7 @@ pub fn ensure_postgres() -> Result<Option<PgCluster>, String> {
         c.arg("-p");
         c
     };
-    mk.arg(&dir);
+    mk.arg(&dir).current_dir(std::env::temp_dir());
     run(mk, "mkdir for the cluster")?;
 
     let port = free_port()?;

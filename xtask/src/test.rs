@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::sh::{cargo, run};
-use crate::{dist, serve, tools};
+use crate::{dist, postgres, server, site, tools};
 
 pub fn run_all(root: &Path) -> Result<(), String> {
     tools::ensure_build_tools(root)?;
@@ -35,8 +35,18 @@ pub fn run_all(root: &Path) -> Result<(), String> {
         "warnings",
     ]))?;
 
-    step("native tests");
+    step("native tests (the server's against SQLite)");
     run(cargo(root).args(["test", "--workspace"]))?;
+
+    step("reference server tests against PostgreSQL");
+    match postgres::ensure_postgres()? {
+        Some(pg) => run(cargo(root)
+            .args(["test", "--package", "ykien-server", "--test", "api"])
+            .env("YKIEN_TEST_DATABASE_URL", pg.url()))?,
+        None => {
+            eprintln!("\n!!! SKIPPED: PostgreSQL tests (PostgreSQL cannot run on this machine)\n")
+        }
+    }
 
     step("browser tests (wasm-pack, headless Chromium)");
     run(Command::new("wasm-pack")
@@ -62,12 +72,18 @@ pub fn run_all(root: &Path) -> Result<(), String> {
     }
 
     step("end-to-end (playwright-core, Chromium)");
-    let site = serve::assemble_site(root)?;
-    let base = serve::spawn(&site)?;
+    let site = site::assemble_site(root)?;
+    let exe = server::build(root)?;
+    let db_dir = root.join("target/e2e");
+    let _ = std::fs::remove_dir_all(&db_dir);
+    std::fs::create_dir_all(&db_dir).map_err(|e| format!("creating {}: {e}", db_dir.display()))?;
+    let db = format!("sqlite://{}", db_dir.join("ykien.db").display());
+    let running = server::start(&exe, root, server::free_addr()?, &site, &db, &[])?;
     run(Command::new("node")
         .current_dir(root)
         .args(["--test", "--test-concurrency=1", "e2e/"])
-        .env("YKIEN_BASE_URL", &base))?;
+        .env("YKIEN_BASE_URL", running.base_url()))?;
+    drop(running);
 
     println!("\nall checks passed");
     Ok(())

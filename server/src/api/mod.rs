@@ -1,0 +1,175 @@
+//! The `/api/v1` HTTP API (the widget's default adapter).
+
+pub mod articles;
+pub mod comments;
+pub mod counts;
+
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// Every API route as (method, OpenAPI path). Used to build nothing but
+/// checked by the test suite against `server/openapi.json` and against the
+/// live router, so the document cannot silently drift from the code.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/threads/{thread}/comments"),
+    ("post", "/api/v1/threads/{thread}/comments"),
+    ("get", "/api/v1/counts"),
+    ("post", "/api/v1/counts"),
+    ("get", "/api/v1/articles/{id}"),
+    ("get", "/api/v1/openapi.json"),
+];
+
+/// The OpenAPI 3.0 description served at `/api/v1/openapi.json`.
+pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
+
+/// Routes relative to `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/threads/{thread}/comments",
+            get(comments::list).post(comments::create),
+        )
+        .route("/counts", get(counts::get_counts).post(counts::post_counts))
+        .route("/articles/{id}", get(articles::get_article))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { ApiError::not_found() })
+}
+
+async fn openapi() -> Response {
+    let mut res = OPENAPI_JSON.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+/// JSON body extractor with our error shape: 415 unless the content type is
+/// `application/json`, 413 above `--max-request-bytes`, 400 for bad JSON.
+/// (axum's `Json` would answer those with plain-text bodies.)
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Content-Type must be application/json",
+            ));
+        }
+        let limit = state.cfg.max_request_bytes;
+        let too_large = || {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("Request body exceeds {limit} bytes"),
+            )
+        };
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        let bytes = match axum::body::to_bytes(req.into_body(), limit).await {
+            Ok(b) => b,
+            Err(e) => {
+                let inner = e.into_inner();
+                if inner
+                    .downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some()
+                {
+                    return Err(too_large());
+                }
+                return Err(ApiError::bad_request(
+                    "bad_request",
+                    "Could not read request body",
+                ));
+            }
+        };
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|e| ApiError::bad_request("invalid_json", format!("Invalid JSON: {e}")))
+    }
+}
+
+/// Thread and article ids: 1..=200 bytes, no control characters or commas
+/// (commas separate ids in query strings).
+pub fn valid_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 200 && !s.chars().any(|c| c.is_control() || c == ',')
+}
+
+pub fn check_thread(thread: &str) -> Result<(), ApiError> {
+    if valid_id(thread) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "invalid_thread",
+            "Thread id must be 1-200 bytes without control characters or commas",
+        ))
+    }
+}
+
+/// RFC 3339 UTC with milliseconds, e.g. `2024-01-15T08:30:00.123Z`.
+pub fn rfc3339_ms(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    match time::OffsetDateTime::from_unix_timestamp(secs) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            millis
+        ),
+        Err(_) => "1970-01-01T00:00:00.000Z".to_owned(),
+    }
+}
+
+/// Current time in milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    (now.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_timestamps() {
+        assert_eq!(rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339_ms(1_705_307_400_123), "2024-01-15T08:30:00.123Z");
+    }
+
+    #[test]
+    fn ids() {
+        assert!(valid_id("demo"));
+        assert!(valid_id("bai-viet/2024/01"));
+        assert!(!valid_id(""));
+        assert!(!valid_id("a,b"));
+        assert!(!valid_id("a\nb"));
+        assert!(!valid_id(&"x".repeat(201)));
+    }
+}

@@ -1,0 +1,717 @@
+//! Storage: one code path for SQLite and PostgreSQL through sqlx's `Any` driver.
+//!
+//! The SQL is written in the common subset of both dialects: `$N` placeholders
+//! (SQLite accepts them too), `BIGINT` millisecond timestamps instead of
+//! date types (which `Any` cannot carry), `ON CONFLICT ... DO NOTHING`.
+//!
+//! SQLite allows one writer at a time, so for SQLite the store keeps a separate
+//! single-connection write pool: writers queue in the pool instead of spinning
+//! on `SQLITE_BUSY`, and readers (WAL mode) never block on them.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Connection, Executor, Row};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Published,
+    Pending,
+    Rejected,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Published => "published",
+            Status::Pending => "pending",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "published" => Some(Status::Published),
+            "pending" => Some(Status::Pending),
+            "rejected" => Some(Status::Rejected),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredComment {
+    pub id: String,
+    pub thread: String,
+    pub parent_id: Option<String>,
+    /// Top-level ancestor (itself for top-level comments): lets a page fetch
+    /// all replies of its top-level comments with one indexed query.
+    pub root_id: String,
+    pub author: String,
+    pub body: String,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub created_at: i64,
+    pub status: Status,
+    pub pending_token: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewComment<'a> {
+    pub id: &'a str,
+    pub thread: &'a str,
+    pub parent_id: Option<&'a str>,
+    pub root_id: &'a str,
+    pub author: &'a str,
+    pub body: &'a str,
+    pub created_at: i64,
+    pub status: Status,
+    pub pending_token: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
+}
+
+#[derive(Debug)]
+pub enum InsertOutcome {
+    Created(StoredComment),
+    /// The idempotency key was used before in this thread: the original row.
+    Existing(StoredComment),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub id: String,
+    pub title: String,
+    pub author: String,
+    pub published_at: i64,
+    pub body_html: String,
+    pub thread: String,
+}
+
+/// Position after the last top-level comment of a page (newest-first order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: i64,
+    pub id: String,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    /// Top-level comments newest first, each followed by its replies in
+    /// depth-first order, oldest first among siblings.
+    pub comments: Vec<StoredComment>,
+    pub next_cursor: Option<Cursor>,
+    pub total: i64,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+const COLS: &str =
+    "id, thread, parent_id, root_id, author, body, created_at, status, pending_token";
+
+/// Schema versions, applied in order once each. Never edit a shipped entry;
+/// append a new one.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+
+/// Turns the user-facing database URL into the one sqlx understands, and
+/// creates the SQLite file's directory.
+fn resolve_url(url: &str) -> Result<(Backend, String), sqlx::Error> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_owned()));
+    }
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    if path.is_empty() || path == ":memory:" {
+        // Separate read and write pools would each get their own empty
+        // in-memory database.
+        return Err(sqlx::Error::Configuration(
+            "in-memory SQLite is not supported; use a file path".into(),
+        ));
+    }
+    if let Some(dir) = Path::new(path).parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+        }
+    }
+    let query = match query {
+        Some(q) if q.contains("mode=") => q.to_owned(),
+        Some(q) => format!("{q}&mode=rwc"),
+        None => "mode=rwc".to_owned(),
+    };
+    Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
+}
+
+fn row_to_comment(row: &AnyRow) -> Result<StoredComment, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(StoredComment {
+        id: row.try_get("id")?,
+        thread: row.try_get("thread")?,
+        parent_id: row.try_get("parent_id")?,
+        root_id: row.try_get("root_id")?,
+        author: row.try_get("author")?,
+        body: row.try_get("body")?,
+        created_at: row.try_get("created_at")?,
+        status: Status::parse(&status).ok_or_else(|| {
+            sqlx::Error::Decode(format!("unknown comment status {status:?}").into())
+        })?,
+        pending_token: row.try_get("pending_token")?,
+    })
+}
+
+/// Visibility filter: published, plus pending comments whose token the
+/// client presented (placeholders `$first..` bind the tokens).
+fn visible_clause(first: usize, n_tokens: usize) -> String {
+    if n_tokens == 0 {
+        "status = 'published'".to_owned()
+    } else {
+        format!(
+            "(status = 'published' OR (status = 'pending' AND pending_token IN ({})))",
+            placeholders(first, n_tokens)
+        )
+    }
+}
+
+/// The same filter as [`visible_clause`] written as a CASE expression, which
+/// no index can serve: in the page query the planner must then drive from
+/// the `root_id` index instead of scanning every published comment through
+/// the status index (SQLite picks that plan for the OR form).
+fn visible_case(first: usize, n_tokens: usize) -> String {
+    if n_tokens == 0 {
+        "(CASE WHEN status = 'published' THEN 1 ELSE 0 END) = 1".to_owned()
+    } else {
+        format!(
+            "(CASE WHEN status = 'published' THEN 1 \
+             WHEN status = 'pending' AND pending_token IN ({}) THEN 1 ELSE 0 END) = 1",
+            placeholders(first, n_tokens)
+        )
+    }
+}
+
+/// `$from, $from+1, ...` placeholders for an `IN (...)` list.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// Connects, applies SQLite durability settings and runs migrations.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+
+        let (backend, url) = resolve_url(url)?;
+        let max = max_connections.max(1);
+        let store = match backend {
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(&url)
+                    .await?;
+                Self {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                }
+            }
+            Backend::Sqlite => {
+                let write = sqlite_pool(&url, 1).await?;
+                // Create the file and switch it to WAL through the writer
+                // before readers open it.
+                let read = sqlite_pool(&url, max).await?;
+                Self {
+                    read,
+                    write,
+                    backend,
+                }
+            }
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        let mut conn = self.write.acquire().await?;
+        if self.backend == Backend::Postgres {
+            // Several server processes may start at once against one database.
+            conn.execute("SELECT pg_advisory_lock(7410417)").await?;
+        }
+        let result = async {
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS ykien_schema (version BIGINT PRIMARY KEY NOT NULL)",
+            )
+            .await?;
+            for (version, sql) in MIGRATIONS {
+                let applied: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM ykien_schema WHERE version = $1")
+                        .bind(*version)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                if applied.is_some() {
+                    continue;
+                }
+                let mut tx = conn.begin().await?;
+                for stmt in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                    tx.execute(stmt).await?;
+                }
+                sqlx::query("INSERT INTO ykien_schema (version) VALUES ($1)")
+                    .bind(*version)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                tracing::info!(version, "applied database migration");
+            }
+            Ok::<(), sqlx::Error>(())
+        }
+        .await;
+        if self.backend == Backend::Postgres {
+            conn.execute("SELECT pg_advisory_unlock(7410417)").await?;
+        }
+        result
+    }
+
+    /// Value of a SQLite PRAGMA as text (for tests and diagnostics).
+    pub async fn sqlite_pragma(&self, name: &str) -> Result<String, sqlx::Error> {
+        if !name.chars().all(|c| c.is_ascii_alphabetic() || c == '_') {
+            return Err(sqlx::Error::Protocol("bad pragma name".into()));
+        }
+        let row = sqlx::query(&format!("PRAGMA {name}"))
+            .fetch_one(&self.write)
+            .await?;
+        // journal_mode is text, synchronous is an integer.
+        if let Ok(s) = row.try_get::<String, _>(0) {
+            return Ok(s);
+        }
+        Ok(row.try_get::<i64, _>(0)?.to_string())
+    }
+
+    /// A comment by id within a thread (any status).
+    pub async fn comment_in_thread(
+        &self,
+        thread: &str,
+        id: &str,
+    ) -> Result<Option<StoredComment>, sqlx::Error> {
+        let sql = format!("SELECT {COLS} FROM comments WHERE id = $1 AND thread = $2");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(thread)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(row_to_comment).transpose()
+    }
+
+    pub async fn comment(&self, id: &str) -> Result<Option<StoredComment>, sqlx::Error> {
+        let sql = format!("SELECT {COLS} FROM comments WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(row_to_comment).transpose()
+    }
+
+    /// Inserts a comment unless its idempotency key was already used in the
+    /// thread; the unique constraint (thread, idempotency_key) decides, so
+    /// concurrent retries and several server processes are covered.
+    pub async fn insert_comment(&self, c: &NewComment<'_>) -> Result<InsertOutcome, sqlx::Error> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "INSERT INTO comments (id, thread, parent_id, root_id, author, body, created_at, \
+             status, pending_token, idempotency_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (thread, idempotency_key) DO NOTHING",
+        )
+        .bind(c.id)
+        .bind(c.thread)
+        .bind(c.parent_id)
+        .bind(c.root_id)
+        .bind(c.author)
+        .bind(c.body)
+        .bind(c.created_at)
+        .bind(c.status.as_str())
+        .bind(c.pending_token)
+        .bind(c.idempotency_key)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            bump_version(&mut tx, c.thread).await?;
+        }
+        tx.commit().await?;
+        if done.rows_affected() == 1 {
+            return Ok(InsertOutcome::Created(StoredComment {
+                id: c.id.to_owned(),
+                thread: c.thread.to_owned(),
+                parent_id: c.parent_id.map(str::to_owned),
+                root_id: c.root_id.to_owned(),
+                author: c.author.to_owned(),
+                body: c.body.to_owned(),
+                created_at: c.created_at,
+                status: c.status,
+                pending_token: c.pending_token.map(str::to_owned),
+            }));
+        }
+        let key = c.idempotency_key.ok_or(sqlx::Error::RowNotFound)?;
+        let sql = format!("SELECT {COLS} FROM comments WHERE thread = $1 AND idempotency_key = $2");
+        // Read through the writer: it has certainly seen the conflicting row.
+        let row = sqlx::query(&sql)
+            .bind(c.thread)
+            .bind(key)
+            .fetch_one(&self.write)
+            .await?;
+        Ok(InsertOutcome::Existing(row_to_comment(&row)?))
+    }
+
+    /// One page of a thread: `limit` top-level comments after `cursor`, all
+    /// their visible replies, and the published total of the thread.
+    /// `tokens` make matching pending comments visible.
+    pub async fn list_page(
+        &self,
+        thread: &str,
+        limit: i64,
+        cursor: Option<&Cursor>,
+        tokens: &[String],
+    ) -> Result<Page, sqlx::Error> {
+        // One round trip for the common case: the CTE picks the page's
+        // top-level comments (one extra, to know whether a next page exists);
+        // since a top-level comment's root_id is its own id, `root_id IN roots`
+        // returns them together with all their replies. The thread total rides
+        // along as an uncorrelated subquery (evaluated once).
+        // Placeholders: $1 = thread, then tokens, then cursor, then limit.
+        let visible = visible_clause(2, tokens.len());
+        let mut next = 2 + tokens.len();
+        let mut roots_sql = format!(
+            "SELECT id FROM comments WHERE thread = $1 AND parent_id IS NULL AND {visible}"
+        );
+        if cursor.is_some() {
+            roots_sql.push_str(&format!(
+                " AND (created_at < ${a} OR (created_at = ${a} AND id < ${b}))",
+                a = next,
+                b = next + 1
+            ));
+            next += 2;
+        }
+        roots_sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT ${next}"));
+        let sql = format!(
+            "WITH page_roots AS ({roots_sql}) \
+             SELECT {COLS}, \
+               (SELECT COUNT(*) FROM comments WHERE thread = $1 AND status = 'published') AS total \
+             FROM comments WHERE root_id IN (SELECT id FROM page_roots) AND {visible_rows} \
+             ORDER BY created_at ASC, id ASC",
+            visible_rows = visible_case(2, tokens.len()),
+        );
+
+        let mut q = sqlx::query(&sql).bind(thread);
+        for t in tokens {
+            q = q.bind(t.as_str());
+        }
+        if let Some(c) = cursor {
+            q = q.bind(c.created_at).bind(c.id.as_str());
+        }
+        let rows = q.bind(limit + 1).fetch_all(&self.read).await?;
+
+        let mut total = None;
+        let mut roots = Vec::new();
+        let mut replies = Vec::new();
+        for row in &rows {
+            if total.is_none() {
+                total = Some(row.try_get::<i64, _>("total")?);
+            }
+            let c = row_to_comment(row)?;
+            if c.parent_id.is_none() {
+                roots.push(c);
+            } else {
+                replies.push(c);
+            }
+        }
+        roots.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+        // The extra root only signals a next page; tree_order drops its
+        // replies because it is no longer in the visible set.
+        let next_cursor = if roots.len() as i64 > limit {
+            roots.truncate(limit as usize);
+            roots.last().map(|c| Cursor {
+                created_at: c.created_at,
+                id: c.id.clone(),
+            })
+        } else {
+            None
+        };
+        let total = match total {
+            Some(t) => t,
+            // Empty page: the total still has to be counted.
+            None => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM comments WHERE thread = $1 AND status = 'published'",
+                )
+                .bind(thread)
+                .fetch_one(&self.read)
+                .await?
+            }
+        };
+
+        Ok(Page {
+            comments: tree_order(roots, replies),
+            next_cursor,
+            total,
+        })
+    }
+
+    /// Published comment counts; threads without comments map to 0.
+    pub async fn counts(&self, threads: &[String]) -> Result<HashMap<String, i64>, sqlx::Error> {
+        let mut out: HashMap<String, i64> = threads.iter().map(|t| (t.clone(), 0)).collect();
+        if threads.is_empty() {
+            return Ok(out);
+        }
+        let sql = format!(
+            "SELECT thread, COUNT(*) AS n FROM comments WHERE status = 'published' \
+             AND thread IN ({}) GROUP BY thread",
+            placeholders(1, threads.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for t in threads {
+            q = q.bind(t.as_str());
+        }
+        for row in q.fetch_all(&self.read).await? {
+            out.insert(row.try_get("thread")?, row.try_get("n")?);
+        }
+        Ok(out)
+    }
+
+    pub async fn comment_count(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM comments")
+            .fetch_one(&self.read)
+            .await
+    }
+
+    pub async fn article(&self, id: &str) -> Result<Option<Article>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT id, title, author, published_at, body_html, thread FROM articles WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|r| {
+            Ok(Article {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                author: r.try_get("author")?,
+                published_at: r.try_get("published_at")?,
+                body_html: r.try_get("body_html")?,
+                thread: r.try_get("thread")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Inserts an article unless one with the same id exists.
+    pub async fn insert_article(&self, a: &Article) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO articles (id, title, author, published_at, body_html, thread) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(a.id.as_str())
+        .bind(a.title.as_str())
+        .bind(a.author.as_str())
+        .bind(a.published_at)
+        .bind(a.body_html.as_str())
+        .bind(a.thread.as_str())
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Comments for moderation, newest first; `None` = every status.
+    pub async fn list_by_status(
+        &self,
+        status: Option<Status>,
+        limit: i64,
+    ) -> Result<Vec<StoredComment>, sqlx::Error> {
+        let rows = match status {
+            Some(s) => {
+                let sql = format!(
+                    "SELECT {COLS} FROM comments WHERE status = $1 \
+                     ORDER BY created_at DESC, id DESC LIMIT $2"
+                );
+                sqlx::query(&sql)
+                    .bind(s.as_str())
+                    .bind(limit)
+                    .fetch_all(&self.read)
+                    .await?
+            }
+            None => {
+                let sql = format!(
+                    "SELECT {COLS} FROM comments ORDER BY created_at DESC, id DESC LIMIT $1"
+                );
+                sqlx::query(&sql).bind(limit).fetch_all(&self.read).await?
+            }
+        };
+        rows.iter().map(row_to_comment).collect()
+    }
+
+    /// Sets a comment's status; false if there is no such comment.
+    pub async fn set_status(&self, id: &str, status: Status) -> Result<bool, sqlx::Error> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query("UPDATE comments SET status = $1 WHERE id = $2")
+            .bind(status.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        bump_version_of_comment(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes a comment and every reply below it; returns rows deleted.
+    pub async fn delete_tree(&self, id: &str) -> Result<u64, sqlx::Error> {
+        let mut tx = self.write.begin().await?;
+        // Bump first, while the comment still names its thread.
+        bump_version_of_comment(&mut tx, id).await?;
+        let done = sqlx::query(
+            "WITH RECURSIVE sub(id) AS ( \
+               SELECT id FROM comments WHERE id = $1 \
+               UNION ALL \
+               SELECT c.id FROM comments c JOIN sub ON c.parent_id = sub.id) \
+             DELETE FROM comments WHERE id IN (SELECT id FROM sub)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Change counter of a thread (0 if it never had a comment); see `cache`.
+    pub async fn thread_version(&self, thread: &str) -> Result<i64, sqlx::Error> {
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM thread_versions WHERE thread = $1")
+                .bind(thread)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(v.unwrap_or(0))
+    }
+}
+
+async fn bump_version(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    thread: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO thread_versions (thread, version) VALUES ($1, 1) \
+         ON CONFLICT (thread) DO UPDATE SET version = thread_versions.version + 1",
+    )
+    .bind(thread)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn bump_version_of_comment(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    id: &str,
+) -> Result<(), sqlx::Error> {
+    let thread: Option<String> = sqlx::query_scalar("SELECT thread FROM comments WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match thread {
+        Some(t) => bump_version(tx, &t).await,
+        None => Ok(()),
+    }
+}
+
+async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                // WAL + synchronous=FULL: a commit is fsynced before the 201 is
+                // sent, so an acknowledged comment survives kill -9 and power
+                // loss, while readers keep reading during writes.
+                for pragma in [
+                    "PRAGMA journal_mode = WAL",
+                    "PRAGMA synchronous = FULL",
+                    "PRAGMA busy_timeout = 5000",
+                    "PRAGMA foreign_keys = ON",
+                ] {
+                    conn.execute(pragma).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+}
+
+/// Orders roots (already newest first) each followed by its descendants,
+/// depth first, oldest first among siblings. Replies whose parent is not
+/// visible (rejected, or someone else's pending comment) are dropped, so the
+/// client never receives an orphan.
+fn tree_order(roots: Vec<StoredComment>, replies: Vec<StoredComment>) -> Vec<StoredComment> {
+    let mut visible: HashSet<String> = roots.iter().map(|r| r.id.clone()).collect();
+    let mut children: HashMap<String, Vec<StoredComment>> = HashMap::new();
+    // Replies arrive oldest first, so usually one pass attaches them all; a
+    // reply stored in the same millisecond as its parent may sort before it,
+    // hence the loop until nothing changes.
+    let mut rest = replies;
+    loop {
+        let before = rest.len();
+        let mut unresolved = Vec::new();
+        for r in rest {
+            match r.parent_id.clone() {
+                Some(parent) if visible.contains(&parent) => {
+                    visible.insert(r.id.clone());
+                    children.entry(parent).or_default().push(r);
+                }
+                _ => unresolved.push(r),
+            }
+        }
+        if unresolved.is_empty() || unresolved.len() == before {
+            break;
+        }
+        rest = unresolved;
+    }
+    let mut out = Vec::with_capacity(visible.len());
+    for root in roots {
+        let mut stack = vec![root];
+        while let Some(c) = stack.pop() {
+            if let Some(mut kids) = children.remove(&c.id) {
+                // Oldest first among siblings; reversed for the stack.
+                kids.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+                stack.extend(kids);
+            }
+            out.push(c);
+        }
+    }
+    out
+}

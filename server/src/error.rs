@@ -1,0 +1,175 @@
+//! The one error shape of the API: `{"error":{"code":"...","message":"..."}}`.
+//!
+//! Handlers return [`ApiError`]; [`json_error_responses`] rewrites every other
+//! error response (axum's method-not-allowed, tower-http's timeout, static-file
+//! 404s, ...) into the same shape, so a client never sees an HTML error page.
+
+use std::borrow::Cow;
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: Cow<'static, str>,
+    /// Seconds for a `Retry-After` header (429).
+    pub retry_after: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Inner<'a>,
+}
+
+#[derive(Serialize)]
+struct Inner<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn unprocessable(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "Not found")
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal server error",
+        )
+    }
+
+    pub fn rate_limited(retry_after: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many comments from this address; try again later",
+        );
+        e.retry_after = Some(retry_after.max(1));
+        e
+    }
+
+    /// Generic error for a bare status produced outside our handlers.
+    pub fn from_status(status: StatusCode) -> Self {
+        let (code, message) = match status {
+            StatusCode::BAD_REQUEST => ("bad_request", "Bad request"),
+            StatusCode::NOT_FOUND => ("not_found", "Not found"),
+            StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method not allowed"),
+            StatusCode::REQUEST_TIMEOUT => ("request_timeout", "Request timed out"),
+            StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "Request body too large"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "unsupported_media_type",
+                "Content-Type must be application/json",
+            ),
+            StatusCode::RANGE_NOT_SATISFIABLE => ("range_not_satisfiable", "Range not satisfiable"),
+            StatusCode::TOO_MANY_REQUESTS => ("rate_limited", "Too many requests"),
+            s if s.is_server_error() => ("internal", "Internal server error"),
+            _ => ("error", "Request failed"),
+        };
+        Self::new(status, code, message)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            error: Inner {
+                code: self.code,
+                message: &self.message,
+            },
+        };
+        // Serialising two strings cannot fail; fall back to a fixed body anyway.
+        let json = serde_json::to_vec(&body).unwrap_or_else(|_| {
+            br#"{"error":{"code":"internal","message":"Internal server error"}}"#.to_vec()
+        });
+        let mut res = (self.status, json).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        // Logged here, never sent: database errors may contain SQL or data.
+        tracing::error!(error = %e, "database error");
+        Self::internal()
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// Middleware body: turns any non-JSON error response into the API error shape,
+/// keeping headers such as `Allow`, `Retry-After` and CORS.
+pub async fn json_error_responses(res: Response) -> Response {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_json(res.headers()) {
+        return res;
+    }
+    let (parts, _) = res.into_parts();
+    let mut out = ApiError::from_status(status).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name == header::CONTENT_TYPE
+            || name == header::CONTENT_LENGTH
+            || name == header::CONTENT_ENCODING
+        {
+            continue;
+        }
+        out.headers_mut().append(name.clone(), value.clone());
+    }
+    out
+}
+
+/// Response for a panicking handler (tower-http `CatchPanicLayer`).
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("request handler panicked");
+    ApiError::internal().into_response()
+}
