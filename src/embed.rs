@@ -75,6 +75,7 @@ pub fn mount(place: Place, pairs: &[(String, String)]) -> Widget {
 }
 
 /// Where new content goes relative to an existing element.
+#[derive(Clone)]
 enum Anchor {
     Inside(Element),
     After(Element),
@@ -140,7 +141,7 @@ fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<W
             };
             let scaler = Rc::new(Scaler::new(article.clone()));
             let (host, root) = host_at(doc, "ykien-controls", &controls_anchor)
-                .ok_or_else(|| (main_anchor_clone(&main_anchor), vec![dom_failure()]))?;
+                .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
             widget.created.push(host);
             widget.scaler = Some(Rc::clone(&scaler));
             let props = ControlsAppProps {
@@ -154,7 +155,7 @@ fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<W
         }
         ArticleSource::Render { url } => {
             let (host, root) = host_at(doc, "ykien-article", &main_anchor)
-                .ok_or_else(|| (main_anchor_clone(&main_anchor), vec![dom_failure()]))?;
+                .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
             widget.created.push(host);
             let props = ArticleAppProps {
                 url: url.clone().into(),
@@ -167,14 +168,6 @@ fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<W
         }
     }
     Ok(widget)
-}
-
-fn main_anchor_clone(a: &Anchor) -> Anchor {
-    match a {
-        Anchor::Inside(e) => Anchor::Inside(e.clone()),
-        Anchor::After(e) => Anchor::After(e.clone()),
-        Anchor::Before(e) => Anchor::Before(e.clone()),
-    }
 }
 
 fn dom_failure() -> ConfigError {
