@@ -1,13 +1,20 @@
-//! One component per file. `ArticleApp` and `ControlsApp` are the two roots the embed
-//! code renders; the rest are their parts.
+//! One component per file. `ArticleApp`, `ControlsApp` and `CommentsApp` are the roots
+//! the embed code renders; the rest are their parts.
 
 mod article_app;
 mod article_view;
+mod comment_body;
+mod comment_list;
+mod comments_app;
+mod composer;
 mod controls_app;
 mod font_controls;
 
 pub use article_app::{ArticleApp, ArticleAppProps};
 pub use article_view::{ArticleView, ArticleViewProps};
+pub use comment_list::{comment_list, CommentItem, CommentItemProps};
+pub use comments_app::{CommentsApp, CommentsAppProps, Ctx};
+pub use composer::{Composer, ComposerProps};
 pub use controls_app::{ControlsApp, ControlsAppProps};
 pub use font_controls::{FontControls, FontControlsProps};
 

@@ -5,7 +5,9 @@
 //! Keys arrive in `dataset` form (camelCase, `articleUrl` for `data-article-url`);
 //! messages always use the attribute spelling an operator typed.
 
+use crate::adapter::{Adapter, AdapterError};
 use crate::i18n::Lang;
+use crate::json;
 use crate::sanitize::policy::url_is_http_or_relative;
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -39,7 +41,43 @@ pub enum ArticleSource {
     Render { url: String },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+/// How the comment API is described (`docs/adapter.md`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum AdapterSource {
+    /// The reference server's API.
+    #[default]
+    Default,
+    /// Given inline as JSON, validated with the rest of the config.
+    Inline(Adapter),
+    /// A JSON file fetched when the comment section starts.
+    Url(String),
+}
+
+/// When the comment section fetches its first page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LoadWhen {
+    /// When the section comes near the viewport: most readers never scroll to the
+    /// comments, and their data plan should not pay for them.
+    #[default]
+    Near,
+    /// At once.
+    Eager,
+}
+
+/// The comment section's settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommentsConfig {
+    pub api: String,
+    pub thread: String,
+    pub adapter: AdapterSource,
+    /// Maximum comment length in characters (after NFC), as the server enforces it.
+    pub max_length: usize,
+    /// Visual reply levels; deeper replies are shown at the last level.
+    pub depth: usize,
+    pub load: LoadWhen,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Config {
     /// Selector of the element the widget renders into (script-tag embeds only).
     pub mount: Option<String>,
@@ -49,9 +87,8 @@ pub struct Config {
     /// `None`: take the page's `<html lang>`, falling back to Vietnamese.
     pub lang: Option<Lang>,
     pub theme: Theme,
-    /// Comment API base URL and thread id (the comment section).
-    pub api: Option<String>,
-    pub thread: Option<String>,
+    /// The comment section, when `data-api` and `data-thread` are given.
+    pub comments: Option<CommentsConfig>,
 }
 
 /// One problem with one attribute.
@@ -104,11 +141,20 @@ pub const KNOWN_KEYS: &[&str] = &[
     "theme",
     "api",
     "thread",
+    "adapter",
+    "maxLength",
+    "depth",
+    "load",
 ];
 
 const MAX_SELECTOR: usize = 500;
 const MAX_URL: usize = 2048;
 const MAX_THREAD: usize = 200;
+/// Inline adapters are small; this only stops a runaway attribute.
+const MAX_ADAPTER: usize = 20_000;
+pub const DEFAULT_DEPTH: usize = 2;
+const MAX_DEPTH: usize = 6;
+const MAX_LENGTH_LIMIT: usize = 100_000;
 
 /// Validates raw key/value pairs. Empty values count as absent, because CMSs often
 /// emit `data-x=""` for fields an operator left blank.
@@ -181,7 +227,8 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
         };
     }
 
-    config.api = url(&mut out.errors, "api", get("api"));
+    let api = url(&mut out.errors, "api", get("api"));
+    let mut thread = None;
     if let Some(raw) = get("thread") {
         if raw.chars().count() > MAX_THREAD || raw.chars().any(char::is_control) {
             out.errors.push(ConfigError::new(
@@ -190,10 +237,10 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
                 Some(raw),
             ));
         } else {
-            config.thread = Some(raw.to_owned());
+            thread = Some(raw.to_owned());
         }
     }
-    match (&config.api, &config.thread) {
+    match (&api, &thread) {
         (Some(_), None) if get("thread").is_none() => out.errors.push(ConfigError::new(
             "thread",
             "a thread id (the article's id in your comment system) when data-api is set",
@@ -206,10 +253,43 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
         )),
         _ => {}
     }
+    let adapter = adapter_source(&mut out.errors, get("adapter"));
+    let max_length = number(
+        &mut out.errors,
+        "maxLength",
+        get("maxLength"),
+        1..=MAX_LENGTH_LIMIT,
+    )
+    .unwrap_or(ykien_text::DEFAULT_BODY_LIMIT);
+    let depth =
+        number(&mut out.errors, "depth", get("depth"), 1..=MAX_DEPTH).unwrap_or(DEFAULT_DEPTH);
+    let load = match get("load").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("near") | Some("lazy") => LoadWhen::Near,
+        Some("eager") => LoadWhen::Eager,
+        Some(_) => {
+            out.errors.push(ConfigError::new(
+                "load",
+                "\"lazy\" (when the comments come near the screen) or \"eager\"",
+                get("load"),
+            ));
+            LoadWhen::Near
+        }
+    };
+    if let (Some(api), Some(thread)) = (api, thread) {
+        config.comments = Some(CommentsConfig {
+            api,
+            thread,
+            adapter,
+            max_length,
+            depth,
+            load,
+        });
+    }
 
     if out.errors.is_empty()
         && config.article == ArticleSource::None
-        && config.api.is_none()
+        && config.comments.is_none()
+        && get("api").is_none()
         && get("thread").is_none()
     {
         out.errors.push(ConfigError::new(
@@ -251,6 +331,71 @@ fn url(errors: &mut Vec<ConfigError>, key: &str, raw: Option<&str>) -> Option<St
         return None;
     }
     Some(raw.to_owned())
+}
+
+/// `data-adapter`: inline JSON (starts with `{`) or the URL of a JSON file.
+fn adapter_source(errors: &mut Vec<ConfigError>, raw: Option<&str>) -> AdapterSource {
+    let Some(raw) = raw else {
+        return AdapterSource::Default;
+    };
+    if !raw.starts_with('{') {
+        return match url(errors, "adapter", Some(raw)) {
+            Some(u) => AdapterSource::Url(u),
+            None => AdapterSource::Default,
+        };
+    }
+    if raw.len() > MAX_ADAPTER {
+        errors.push(ConfigError::new(
+            "adapter",
+            format!("an adapter of at most {MAX_ADAPTER} bytes (or a URL to one)"),
+            None,
+        ));
+        return AdapterSource::Default;
+    }
+    let parsed = json::parse(raw)
+        .map_err(|e| ConfigError::new("adapter", "valid JSON", Some(&e)))
+        .and_then(|value| Adapter::parse(&value).map_err(|e| adapter_error("adapter", &e)));
+    match parsed {
+        Ok(adapter) => AdapterSource::Inline(adapter),
+        Err(e) => {
+            errors.push(e);
+            AdapterSource::Default
+        }
+    }
+}
+
+/// An adapter problem as a config error: `data-adapter: list.paging.type: expected …`.
+pub fn adapter_error(key: &str, e: &AdapterError) -> ConfigError {
+    let attribute = if e.field.is_empty() {
+        attribute_name(key)
+    } else {
+        format!("{}: {}", attribute_name(key), e.field)
+    };
+    ConfigError {
+        attribute,
+        expected: e.expected.clone(),
+        got: e.got.as_deref().map(|g| truncate_for_message(g, 80)),
+    }
+}
+
+fn number(
+    errors: &mut Vec<ConfigError>,
+    key: &str,
+    raw: Option<&str>,
+    range: std::ops::RangeInclusive<usize>,
+) -> Option<usize> {
+    let raw = raw?;
+    match raw.parse::<usize>() {
+        Ok(n) if range.contains(&n) => Some(n),
+        _ => {
+            errors.push(ConfigError::new(
+                key,
+                format!("a whole number from {} to {}", range.start(), range.end()),
+                Some(raw),
+            ));
+            None
+        }
+    }
 }
 
 /// `articleUrl` → `data-article-url`.
@@ -404,7 +549,64 @@ mod tests {
         let e = errors(&[("thread", "demo")]);
         assert_eq!(e[0].attribute, "data-api");
         let c = ok(&[("api", "/api/v1"), ("thread", "demo")]);
-        assert_eq!(c.thread.as_deref(), Some("demo"));
+        let comments = c.comments.expect("comments");
+        assert_eq!(comments.thread, "demo");
+        assert_eq!(comments.adapter, AdapterSource::Default);
+        assert_eq!(comments.max_length, 500);
+        assert_eq!(comments.depth, 2);
+        assert_eq!(comments.load, LoadWhen::Near);
+    }
+
+    #[test]
+    fn comment_options_are_validated() {
+        fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+            let mut all = vec![("api", "/api/v1"), ("thread", "demo")];
+            all.extend_from_slice(extra);
+            all
+        }
+        let c = ok(&with(&[
+            ("maxLength", "1000"),
+            ("depth", "3"),
+            ("load", "eager"),
+        ]));
+        let comments = c.comments.expect("comments");
+        assert_eq!((comments.max_length, comments.depth), (1000, 3));
+        assert_eq!(comments.load, LoadWhen::Eager);
+        let e = errors(&with(&[
+            ("maxLength", "0"),
+            ("depth", "x"),
+            ("load", "soon"),
+        ]));
+        let attrs: Vec<&str> = e.iter().map(|e| e.attribute.as_str()).collect();
+        assert_eq!(attrs, ["data-max-length", "data-depth", "data-load"]);
+    }
+
+    #[test]
+    fn adapters_are_inline_json_or_a_url() {
+        let base = [("api", "/api/v1"), ("thread", "demo")];
+        let mut with_url = base.to_vec();
+        with_url.push(("adapter", "/adapters/json-server.json"));
+        let c = ok(&with_url);
+        assert_eq!(
+            c.comments.map(|c| c.adapter),
+            Some(AdapterSource::Url("/adapters/json-server.json".into()))
+        );
+        let mut inline = base.to_vec();
+        inline.push(("adapter", r#"{"list": {"items": ""}}"#));
+        assert!(matches!(
+            ok(&inline).comments.map(|c| c.adapter),
+            Some(AdapterSource::Inline(_))
+        ));
+        let mut broken = base.to_vec();
+        broken.push(("adapter", "{not json"));
+        assert_eq!(errors(&broken)[0].attribute, "data-adapter");
+        let mut wrong = base.to_vec();
+        wrong.push(("adapter", r#"{"list": {"paging": {"type": "pages"}}}"#));
+        let msg = errors(&wrong)[0].operator_message();
+        assert!(
+            msg.starts_with("ykien: data-adapter: list.paging.type: expected"),
+            "{msg}"
+        );
     }
 
     #[test]

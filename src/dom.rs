@@ -9,7 +9,7 @@ use web_sys::{CssStyleSheet, Document, Element, ShadowRoot, ShadowRootInit, Shad
 /// The widget's CSS ships inside the Wasm module: one request fewer, and it is applied
 /// through a constructed stylesheet, which a strict `style-src` CSP allows (a `<style>`
 /// element or `style` attribute would be blocked).
-const WIDGET_CSS: &str = include_str!("../styles/widget.css");
+const WIDGET_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 thread_local! {
     // One parsed sheet shared by every shadow root on the page.

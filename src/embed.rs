@@ -9,7 +9,10 @@ use std::rc::Rc;
 use web_sys::{Document, Element};
 use yew::AppHandle;
 
-use crate::components::{ArticleApp, ArticleAppProps, ControlsApp, ControlsAppProps, Shared};
+use crate::components::{
+    ArticleApp, ArticleAppProps, CommentsApp, CommentsAppProps, ControlsApp, ControlsAppProps,
+    Shared,
+};
 use crate::config::{self, ArticleSource, Config, ConfigError};
 use crate::dom::{console_error, console_warn, page_lang, query, shadow_host, LookupError};
 use crate::i18n::Lang;
@@ -27,6 +30,7 @@ pub enum Place {
 pub struct Widget {
     articles: Vec<AppHandle<ArticleApp>>,
     controls: Vec<AppHandle<ControlsApp>>,
+    comments: Vec<AppHandle<CommentsApp>>,
     scaler: Option<Rc<Scaler>>,
     /// Hosts this widget inserted into the page, removed on unmount.
     created: Vec<Element>,
@@ -38,6 +42,9 @@ impl Widget {
             app.destroy();
         }
         for app in self.controls {
+            app.destroy();
+        }
+        for app in self.comments {
             app.destroy();
         }
         if let Some(scaler) = self.scaler {
@@ -125,6 +132,7 @@ fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<W
         (Place::Script(script), None) => Anchor::After(script.clone()),
     };
 
+    let mut article_host = None;
     match &config.article {
         ArticleSource::None => {}
         ArticleSource::Enhance { selector } => {
@@ -156,6 +164,7 @@ fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<W
         ArticleSource::Render { url } => {
             let (host, root) = host_at(doc, "ykien-article", &main_anchor)
                 .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
+            article_host = Some(host.clone());
             widget.created.push(host);
             let props = ArticleAppProps {
                 url: url.clone().into(),
@@ -166,6 +175,25 @@ fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<W
                 .articles
                 .push(yew::Renderer::<ArticleApp>::with_root_and_props(root, props).render());
         }
+    }
+
+    if let Some(comments) = &config.comments {
+        // Comments follow the article when the widget renders both.
+        let anchor = match (&main_anchor, article_host) {
+            (Anchor::Inside(_), _) | (_, None) => main_anchor.clone(),
+            (_, Some(article)) => Anchor::After(article),
+        };
+        let (host, root) = host_at(doc, "ykien-comments", &anchor)
+            .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
+        widget.created.push(host);
+        let props = CommentsAppProps {
+            config: Rc::new(comments.clone()),
+            lang,
+            theme: config.theme.clone(),
+        };
+        widget
+            .comments
+            .push(yew::Renderer::<CommentsApp>::with_root_and_props(root, props).render());
     }
     Ok(widget)
 }

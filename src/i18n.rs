@@ -64,6 +64,35 @@ pub struct Strings {
     pub config_hint: &'static str,
     pub byline_prefix: &'static str,
     pub crashed: &'static str,
+    pub comments_title: &'static str,
+    pub comments_label: &'static str,
+    pub comments_empty: &'static str,
+    pub comments_failed: &'static str,
+    pub load_more: &'static str,
+    pub loading_more: &'static str,
+    pub more_failed: &'static str,
+    pub reply: &'static str,
+    pub reply_to: &'static str,
+    pub guest: &'static str,
+    pub name_label: &'static str,
+    pub body_label: &'static str,
+    pub body_placeholder: &'static str,
+    pub reply_placeholder: &'static str,
+    pub chars: &'static str,
+    pub over_limit: &'static str,
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub cancel: &'static str,
+    pub shortcut: &'static str,
+    pub pending: &'static str,
+    pub pending_note: &'static str,
+    pub sent: &'static str,
+    pub send_network: &'static str,
+    pub send_server: &'static str,
+    pub send_rate_limited: &'static str,
+    pub send_rejected: &'static str,
+    pub just_now: &'static str,
+    pub adapter_failed: &'static str,
 }
 
 static VI: Strings = Strings {
@@ -83,6 +112,37 @@ static VI: Strings = Strings {
         "Thông báo này dành cho quản trị trang; chi tiết có trong console của trình duyệt.",
     byline_prefix: "Tác giả:",
     crashed: "Đã xảy ra lỗi. Vui lòng tải lại trang.",
+    comments_title: "Ý kiến",
+    comments_label: "Ý kiến bạn đọc",
+    comments_empty: "Chưa có ý kiến nào. Hãy là người đầu tiên chia sẻ suy nghĩ của bạn.",
+    comments_failed: "Không tải được ý kiến.",
+    load_more: "Xem thêm",
+    loading_more: "Đang tải thêm…",
+    more_failed: "Không tải thêm được ý kiến.",
+    reply: "Trả lời",
+    reply_to: "Trả lời",
+    guest: "Khách",
+    name_label: "Họ tên",
+    body_label: "Ý kiến của bạn",
+    body_placeholder: "Chia sẻ ý kiến của bạn…",
+    reply_placeholder: "Viết trả lời…",
+    chars: "ký tự",
+    over_limit: "Vượt quá giới hạn {limit} ký tự. Hãy rút gọn để gửi.",
+    send: "Gửi",
+    sending: "Đang gửi…",
+    cancel: "Hủy",
+    shortcut: "Ctrl + Enter để gửi",
+    pending: "Đang chờ duyệt",
+    pending_note: "Ý kiến của bạn sẽ hiển thị với mọi người sau khi được duyệt.",
+    sent: "Đã gửi ý kiến.",
+    send_network:
+        "Chưa gửi được vì không kết nối được máy chủ. Nội dung vẫn được giữ nguyên, hãy thử lại.",
+    send_server:
+        "Máy chủ đang gặp sự cố nên chưa gửi được. Nội dung vẫn được giữ nguyên, hãy thử lại.",
+    send_rate_limited: "Bạn gửi hơi nhanh. Vui lòng đợi một phút rồi thử lại.",
+    send_rejected: "Ý kiến chưa được chấp nhận.",
+    just_now: "Vừa xong",
+    adapter_failed: "Phần ý kiến chưa được cấu hình đúng.",
 };
 
 static EN: Strings = Strings {
@@ -101,6 +161,35 @@ static EN: Strings = Strings {
     config_hint: "This notice is for the site's operator; details are in the browser console.",
     byline_prefix: "By",
     crashed: "Something went wrong. Please reload the page.",
+    comments_title: "Comments",
+    comments_label: "Reader comments",
+    comments_empty: "No comments yet. Be the first to share your thoughts.",
+    comments_failed: "The comments could not be loaded.",
+    load_more: "Load more",
+    loading_more: "Loading more…",
+    more_failed: "More comments could not be loaded.",
+    reply: "Reply",
+    reply_to: "Reply to",
+    guest: "Guest",
+    name_label: "Name",
+    body_label: "Your comment",
+    body_placeholder: "Share your thoughts…",
+    reply_placeholder: "Write a reply…",
+    chars: "characters",
+    over_limit: "Over the {limit}-character limit. Shorten it to send.",
+    send: "Send",
+    sending: "Sending…",
+    cancel: "Cancel",
+    shortcut: "Ctrl + Enter to send",
+    pending: "Awaiting approval",
+    pending_note: "Your comment will be visible to everyone once it is approved.",
+    sent: "Comment sent.",
+    send_network: "Not sent: the server could not be reached. Your text is kept; please try again.",
+    send_server: "Not sent: the server is having trouble. Your text is kept; please try again.",
+    send_rate_limited: "You are sending a little fast. Please wait a minute and try again.",
+    send_rejected: "The comment was not accepted.",
+    just_now: "just now",
+    adapter_failed: "The comment section is not configured correctly.",
 };
 
 /// "Cỡ chữ 112,5%" / "Text size 112.5%": what the live region announces after a change.
@@ -111,6 +200,26 @@ pub fn font_size_status(lang: Lang, permille: u16) -> String {
         lang.strings().font_size_prefix,
         percent(lang, permille)
     )
+}
+
+/// "Ý kiến (12)", or "Ý kiến ()" while the count is unknown, as on the seed page.
+pub fn comments_heading(lang: Lang, count: Option<u64>) -> String {
+    let title = lang.strings().comments_title;
+    match count {
+        Some(n) => format!("{title} ({n})"),
+        None => format!("{title} ()"),
+    }
+}
+
+/// "12 / 500 ký tự".
+pub fn counter(lang: Lang, count: usize, limit: usize) -> String {
+    format!("{count} / {limit} {}", lang.strings().chars)
+}
+
+pub fn over_limit(lang: Lang, limit: usize) -> String {
+    lang.strings()
+        .over_limit
+        .replace("{limit}", &limit.to_string())
 }
 
 /// Formats a per-mille value as a percentage with at most one decimal.
@@ -139,6 +248,14 @@ mod tests {
         assert_eq!(Lang::from_tag(" EN_us "), Some(Lang::En));
         assert_eq!(Lang::from_tag("fr"), None);
         assert_eq!(Lang::from_tag(""), None);
+    }
+
+    #[test]
+    fn comment_strings() {
+        assert_eq!(comments_heading(Lang::Vi, None), "Ý kiến ()");
+        assert_eq!(comments_heading(Lang::En, Some(3)), "Comments (3)");
+        assert_eq!(counter(Lang::Vi, 0, 500), "0 / 500 ký tự");
+        assert!(over_limit(Lang::Vi, 500).contains("500 ký tự"));
     }
 
     #[test]

@@ -5,11 +5,14 @@
 //! policy, article parsing, i18n) is tested natively with `cargo test`; everything
 //! touching the DOM is tested in Chromium with `wasm-pack test`.
 
+pub mod adapter;
 pub mod api;
 pub mod article;
+pub mod comments_api;
 pub mod components;
 pub mod config;
 pub mod dom;
+pub mod draft;
 pub mod embed;
 pub mod error;
 pub mod font_scale;
@@ -19,6 +22,8 @@ pub mod json;
 pub mod sanitize;
 pub mod scaler;
 pub mod storage;
+pub mod text;
+pub mod thread;
 pub mod time;
 
 use wasm_bindgen::prelude::*;

@@ -1,5 +1,12 @@
 //! Dates through the browser's `Date` and `Intl`, which already know Vietnamese
-//! weekday names and time zones; a date crate would add bytes to every download.
+//! weekday names, plural rules and time zones; a date crate would add bytes to every
+//! download.
+//!
+//! Formatters are created once per language and reused: constructing an `Intl`
+//! formatter costs tens of microseconds, which a 1,000-comment thread would pay a
+//! thousand times over.
+
+use std::cell::RefCell;
 
 use wasm_bindgen::JsValue;
 
@@ -9,11 +16,140 @@ use crate::i18n::Lang;
 /// browser cannot parse it (the caller then shows nothing rather than "Invalid Date").
 pub fn format_datetime(iso: &str, lang: Lang) -> Option<String> {
     let date = js_sys::Date::new(&JsValue::from_str(iso));
+    let ms = date.get_time();
+    (!ms.is_nan()).then(|| format_ms(ms, lang))
+}
+
+/// The full local date and time of an epoch-milliseconds instant.
+pub fn format_ms(ms: f64, lang: Lang) -> String {
+    with_formatters(lang, |f| {
+        f.datetime
+            .format()
+            .call1(&f.datetime, &js_sys::Date::new(&JsValue::from_f64(ms)))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    })
+}
+
+/// `2024-01-18T03:30:00.000Z`, for `<time datetime>`; `None` outside `Date`'s range.
+pub fn iso_ms(ms: f64) -> Option<String> {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms));
     if date.get_time().is_nan() {
         return None;
     }
+    Some(date.to_iso_string().into())
+}
+
+/// "5 phút trước" / "5 minutes ago".
+pub fn format_relative(now_ms: f64, then_ms: f64, lang: Lang) -> String {
+    match relative(now_ms, then_ms) {
+        Relative::JustNow => lang.strings().just_now.to_owned(),
+        Relative::Ago(value, unit) => {
+            with_formatters(lang, |f| f.relative.format(-value, unit).into())
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Relative {
+    JustNow,
+    /// A whole number of `unit`s ago (an `Intl.RelativeTimeFormat` unit).
+    Ago(f64, &'static str),
+}
+
+/// Picks the largest unit that gives at least one whole step. Times slightly in the
+/// future (a client clock running behind the server's) read as "just now".
+pub fn relative(now_ms: f64, then_ms: f64) -> Relative {
+    const MINUTE: f64 = 60_000.0;
+    const HOUR: f64 = 60.0 * MINUTE;
+    const DAY: f64 = 24.0 * HOUR;
+    let ago = now_ms - then_ms;
+    if !ago.is_finite() || ago < 45_000.0 {
+        return Relative::JustNow;
+    }
+    let steps = [
+        (365.0 * DAY, "year"),
+        (30.0 * DAY, "month"),
+        (7.0 * DAY, "week"),
+        (DAY, "day"),
+        (HOUR, "hour"),
+        (MINUTE, "minute"),
+    ];
+    for (size, unit) in steps {
+        if ago >= size {
+            return Relative::Ago((ago / size).floor(), unit);
+        }
+    }
+    Relative::Ago(1.0, "minute")
+}
+
+struct Formatters {
+    lang: Lang,
+    relative: js_sys::Intl::RelativeTimeFormat,
+    datetime: js_sys::Intl::DateTimeFormat,
+}
+
+thread_local! {
+    static FORMATTERS: RefCell<Vec<Formatters>> = const { RefCell::new(Vec::new()) };
+}
+
+fn with_formatters<R>(lang: Lang, f: impl FnOnce(&Formatters) -> R) -> R {
+    FORMATTERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let index = match cache.iter().position(|x| x.lang == lang) {
+            Some(i) => i,
+            None => {
+                cache.push(make(lang));
+                cache.len() - 1
+            }
+        };
+        match cache.get(index) {
+            Some(formatters) => f(formatters),
+            None => f(&make(lang)),
+        }
+    })
+}
+
+fn make(lang: Lang) -> Formatters {
+    let locales = js_sys::Array::of1(&JsValue::from_str(lang.locale()));
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"full".into());
     let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    Some(date.to_locale_string(lang.locale(), &options).into())
+    Formatters {
+        lang,
+        relative: js_sys::Intl::RelativeTimeFormat::new(&locales, &js_sys::Object::new()),
+        datetime: js_sys::Intl::DateTimeFormat::new(&locales, &options),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: f64 = 60_000.0;
+
+    #[test]
+    fn relative_units() {
+        let now = 1_700_000_000_000.0;
+        assert_eq!(relative(now, now), Relative::JustNow);
+        assert_eq!(relative(now, now + 5.0 * MIN), Relative::JustNow);
+        assert_eq!(relative(now, now - 44_000.0), Relative::JustNow);
+        assert_eq!(relative(now, now - 50_000.0), Relative::Ago(1.0, "minute"));
+        assert_eq!(relative(now, now - 5.5 * MIN), Relative::Ago(5.0, "minute"));
+        assert_eq!(relative(now, now - 120.0 * MIN), Relative::Ago(2.0, "hour"));
+        assert_eq!(
+            relative(now, now - 3.0 * 1440.0 * MIN),
+            Relative::Ago(3.0, "day")
+        );
+        assert_eq!(
+            relative(now, now - 15.0 * 1440.0 * MIN),
+            Relative::Ago(2.0, "week")
+        );
+        assert_eq!(
+            relative(now, now - 400.0 * 1440.0 * MIN),
+            Relative::Ago(1.0, "year")
+        );
+        assert_eq!(relative(now, f64::NAN), Relative::JustNow);
+    }
 }

@@ -1,0 +1,611 @@
+//! Reading an adapter config (`docs/adapter.md`) over the defaults. Strict on purpose:
+//! an unknown key or a wrong type is almost always a typo that would otherwise show
+//! up as an empty comment section on a live site, so it is an error naming the field.
+
+use super::template::{self, BodyTemplate, Template, MAX_BODY_DEPTH};
+use super::{Adapter, AdapterError, Credentials, Order};
+use crate::json::{quote, Json};
+use crate::sanitize::policy::url_is_http_or_relative;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum TimeFormat {
+    Iso,
+    Unix,
+    UnixMs,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Paging {
+    Cursor {
+        param: String,
+        next: String,
+    },
+    Page {
+        param: String,
+        first: u64,
+        size: u64,
+        size_param: Option<String>,
+    },
+    Offset {
+        param: String,
+        size: u64,
+        size_param: Option<String>,
+    },
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PagingType {
+    Cursor,
+    Page,
+    Offset,
+    None,
+}
+
+impl Paging {
+    fn kind(&self) -> PagingType {
+        match self {
+            Paging::Cursor { .. } => PagingType::Cursor,
+            Paging::Page { .. } => PagingType::Page,
+            Paging::Offset { .. } => PagingType::Offset,
+            Paging::None => PagingType::None,
+        }
+    }
+
+    /// The values `docs/adapter.md` shows for each shape, for keys a config leaves out.
+    fn defaults(kind: PagingType) -> Paging {
+        match kind {
+            PagingType::Cursor => Paging::Cursor {
+                param: "cursor".to_owned(),
+                next: "next_cursor".to_owned(),
+            },
+            PagingType::Page => Paging::Page {
+                param: "page".to_owned(),
+                first: 1,
+                size: 20,
+                size_param: Some("per_page".to_owned()),
+            },
+            PagingType::Offset => Paging::Offset {
+                param: "offset".to_owned(),
+                size: 20,
+                size_param: Some("limit".to_owned()),
+            },
+            PagingType::None => Paging::None,
+        }
+    }
+
+    /// Query parameter names the paging sets itself.
+    pub(super) fn owns(&self, name: &str) -> bool {
+        match self {
+            Paging::Cursor { param, .. } => param == name,
+            Paging::Page {
+                param, size_param, ..
+            }
+            | Paging::Offset {
+                param, size_param, ..
+            } => param == name || size_param.as_deref() == Some(name),
+            Paging::None => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct List {
+    pub url: Template,
+    pub query: Vec<(String, Template)>,
+    pub headers: Vec<(String, Template)>,
+    pub items: String,
+    pub paging: Paging,
+    pub total: Option<String>,
+    pub total_header: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct CommentPaths {
+    pub id: String,
+    pub parent: Option<String>,
+    pub author: String,
+    pub body: String,
+    pub created: String,
+    pub status: Option<String>,
+    pub replies: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Create {
+    pub method: String,
+    pub url: Template,
+    pub headers: Vec<(String, Template)>,
+    pub body: BodyTemplate,
+    pub idempotency_header: Option<String>,
+    pub created: Vec<u16>,
+    pub held: Vec<u16>,
+    pub item: Option<String>,
+}
+
+fn url(text: &str) -> Template {
+    Template::parse(text, template::URL).unwrap_or_default()
+}
+
+fn text(text: &str) -> Template {
+    Template::parse(text, template::BODY).unwrap_or_default()
+}
+
+/// The reference server's API (`server/README.md`).
+pub(super) fn reference() -> Adapter {
+    Adapter {
+        credentials: Credentials::SameOrigin,
+        order: Order::Newest,
+        list: Box::new(List {
+            url: url("{api}/threads/{thread}/comments"),
+            query: vec![("limit".to_owned(), text("10"))],
+            headers: Vec::new(),
+            items: "comments".to_owned(),
+            paging: Paging::defaults(PagingType::Cursor),
+            total: Some("total".to_owned()),
+            total_header: None,
+        }),
+        comment: Box::new(CommentPaths {
+            id: "id".to_owned(),
+            parent: Some("parent_id".to_owned()),
+            author: "author".to_owned(),
+            body: "body".to_owned(),
+            created: "created_at".to_owned(),
+            status: Some("status".to_owned()),
+            replies: None,
+        }),
+        body_html: false,
+        time_format: TimeFormat::Iso,
+        pending_status: vec!["pending".to_owned()],
+        error: Some("error.message".to_owned()),
+        create: Box::new(Create {
+            method: "POST".to_owned(),
+            url: url("{api}/threads/{thread}/comments"),
+            headers: Vec::new(),
+            body: BodyTemplate::Object(vec![
+                ("author".to_owned(), BodyTemplate::Text(text("{author}"))),
+                ("body".to_owned(), BodyTemplate::Text(text("{body}"))),
+                ("parent_id".to_owned(), BodyTemplate::Text(text("{parent}"))),
+            ]),
+            idempotency_header: Some("Idempotency-Key".to_owned()),
+            created: vec![200, 201],
+            held: vec![202],
+            item: Some("comment".to_owned()),
+        }),
+    }
+}
+
+type Result<T> = std::result::Result<T, AdapterError>;
+
+fn error(field: &str, expected: impl Into<String>, got: Option<String>) -> AdapterError {
+    AdapterError {
+        field: field.to_owned(),
+        expected: expected.into(),
+        got,
+    }
+}
+
+/// The value as the operator wrote it, short: `"pages"`, `7`, `an object`.
+fn got<J: Json>(v: &J) -> Option<String> {
+    Some(match v.kind() {
+        "string" => {
+            let s = v.string().unwrap_or_default();
+            let mut short: String = s.chars().take(60).collect();
+            if short.len() < s.len() {
+                short.push('…');
+            }
+            quote(&short)
+        }
+        "array" => "an array".to_owned(),
+        "object" => "an object".to_owned(),
+        _ => v.to_json().unwrap_or_else(|| v.kind().to_owned()),
+    })
+}
+
+fn wrong<J: Json>(field: &str, expected: &str, v: &J) -> AdapterError {
+    error(field, expected, got(v))
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+fn object<J: Json>(v: &J, field: &str) -> Result<Vec<(String, J)>> {
+    v.entries().ok_or_else(|| wrong(field, "an object", v))
+}
+
+fn unknown(field: &str, known: &[&str]) -> AdapterError {
+    error(
+        field,
+        format!("one of the keys {}", known.join(", ")),
+        Some("an unknown key".to_owned()),
+    )
+}
+
+fn string<J: Json>(v: &J, field: &str) -> Result<String> {
+    v.string().ok_or_else(|| wrong(field, "a string", v))
+}
+
+fn non_empty<J: Json>(v: &J, field: &str) -> Result<String> {
+    v.string()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| wrong(field, "a non-empty string", v))
+}
+
+fn optional_path<J: Json>(v: &J, field: &str) -> Result<Option<String>> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    v.string()
+        .map(Some)
+        .ok_or_else(|| wrong(field, "a path (string) or null", v))
+}
+
+fn integer<J: Json>(v: &J, field: &str, min: u64, max: u64) -> Result<u64> {
+    v.number()
+        .and_then(super::integral)
+        .and_then(|n| u64::try_from(n).ok())
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| wrong(field, &format!("an integer from {min} to {max}"), v))
+}
+
+fn one_of<J: Json, T: Copy>(v: &J, field: &str, choices: &[(&str, T)]) -> Result<T> {
+    let found = v
+        .string()
+        .and_then(|s| choices.iter().find(|(name, _)| *name == s))
+        .map(|(_, value)| *value);
+    found.ok_or_else(|| {
+        let names: Vec<String> = choices.iter().map(|(name, _)| quote(name)).collect();
+        let expected = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => names.concat(),
+        };
+        wrong(field, &expected, v)
+    })
+}
+
+/// An HTTP token (RFC 9110), what `fetch` accepts as a header name.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn optional_header_name<J: Json>(v: &J, field: &str) -> Result<Option<String>> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    v.string()
+        .filter(|s| is_token(s))
+        .map(Some)
+        .ok_or_else(|| wrong(field, "a header name or null", v))
+}
+
+fn template<J: Json>(v: &J, field: &str, allowed: &[template::Placeholder]) -> Result<Template> {
+    let text = string(v, field)?;
+    Template::parse(&text, allowed).map_err(|bad| {
+        error(
+            field,
+            format!(
+                "a template with placeholders {}",
+                template::describe_allowed(allowed)
+            ),
+            Some(bad),
+        )
+    })
+}
+
+fn url_template<J: Json>(v: &J, field: &str) -> Result<Template> {
+    let t = template(v, field, template::URL)?;
+    // Checked with sample values: the scheme is fixed by the template's own text.
+    let sample = t.render(&|p| match p {
+        template::Placeholder::Api => "https://api.example".to_owned(),
+        _ => "t".to_owned(),
+    });
+    if !url_is_http_or_relative(&sample) {
+        return Err(wrong(field, "an http(s) or relative URL template", v));
+    }
+    Ok(t)
+}
+
+fn query<J: Json>(v: &J, field: &str) -> Result<Vec<(String, Template)>> {
+    let mut out = Vec::new();
+    for (name, value) in object(v, field)? {
+        let f = join(field, &name);
+        if name.is_empty() {
+            return Err(error(field, "non-empty parameter names", None));
+        }
+        out.push((name, template(&value, &f, template::THREAD_ONLY)?));
+    }
+    Ok(out)
+}
+
+fn headers<J: Json>(v: &J, field: &str) -> Result<Vec<(String, Template)>> {
+    let mut out = Vec::new();
+    for (name, value) in object(v, field)? {
+        let f = join(field, &name);
+        if !is_token(&name) {
+            return Err(error(&f, "a header name", Some(quote(&name))));
+        }
+        // fetch() throws on line breaks and other control characters in a value.
+        if value
+            .string()
+            .is_some_and(|s| s.chars().any(|c| c.is_control() && c != '\t'))
+        {
+            return Err(wrong(
+                &f,
+                "a header value without control characters",
+                &value,
+            ));
+        }
+        out.push((name, template(&value, &f, template::THREAD_ONLY)?));
+    }
+    Ok(out)
+}
+
+fn statuses<J: Json>(v: &J, field: &str) -> Result<Vec<u16>> {
+    const EXPECTED: &str = "an array of HTTP statuses (integers 100 to 599)";
+    let items = v.items().ok_or_else(|| wrong(field, EXPECTED, v))?;
+    if items.is_empty() && field == "create.created" {
+        return Err(wrong(field, "at least one HTTP status", v));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for item in &items {
+        let status = item
+            .number()
+            .and_then(super::integral)
+            .and_then(|n| u16::try_from(n).ok())
+            .filter(|n| (100..=599).contains(n))
+            .ok_or_else(|| wrong(field, EXPECTED, item))?;
+        out.push(status);
+    }
+    Ok(out)
+}
+
+fn body_template<J: Json>(v: &J, field: &str, depth: usize) -> Result<BodyTemplate> {
+    if depth > MAX_BODY_DEPTH {
+        return Err(error(
+            field,
+            format!("a body template at most {MAX_BODY_DEPTH} levels deep"),
+            None,
+        ));
+    }
+    if let Some(members) = v.entries() {
+        let mut out = Vec::with_capacity(members.len());
+        for (key, value) in members {
+            let f = join(field, &key);
+            out.push((key, body_template(&value, &f, depth + 1)?));
+        }
+        return Ok(BodyTemplate::Object(out));
+    }
+    if let Some(items) = v.items() {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let f = join(field, &i.to_string());
+            out.push(body_template(item, &f, depth + 1)?);
+        }
+        return Ok(BodyTemplate::Array(out));
+    }
+    if v.string().is_some() {
+        return template(v, field, template::BODY).map(BodyTemplate::Text);
+    }
+    v.to_json()
+        .map(BodyTemplate::Fixed)
+        .ok_or_else(|| wrong(field, "a JSON value", v))
+}
+
+const TOP_KEYS: &[&str] = &[
+    "credentials",
+    "order",
+    "list",
+    "comment",
+    "bodyFormat",
+    "timeFormat",
+    "pendingStatus",
+    "error",
+    "create",
+];
+
+pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
+    let mut a = reference();
+    for (key, v) in object(config, "")? {
+        let f = key.as_str();
+        match f {
+            "credentials" => {
+                a.credentials = one_of(
+                    &v,
+                    f,
+                    &[
+                        ("omit", Credentials::Omit),
+                        ("same-origin", Credentials::SameOrigin),
+                        ("include", Credentials::Include),
+                    ],
+                )?
+            }
+            "order" => {
+                a.order = one_of(
+                    &v,
+                    f,
+                    &[("newest", Order::Newest), ("oldest", Order::Oldest)],
+                )?
+            }
+            "bodyFormat" => a.body_html = one_of(&v, f, &[("text", false), ("html", true)])?,
+            "timeFormat" => {
+                a.time_format = one_of(
+                    &v,
+                    f,
+                    &[
+                        ("iso", TimeFormat::Iso),
+                        ("unix", TimeFormat::Unix),
+                        ("unixMs", TimeFormat::UnixMs),
+                    ],
+                )?
+            }
+            "pendingStatus" => {
+                const EXPECTED: &str = "an array of strings";
+                let items = v.items().ok_or_else(|| wrong(f, EXPECTED, &v))?;
+                a.pending_status = items
+                    .iter()
+                    .map(|item| item.string().ok_or_else(|| wrong(f, EXPECTED, item)))
+                    .collect::<Result<_>>()?;
+            }
+            "error" => a.error = optional_path(&v, f)?,
+            "list" => parse_list(&mut a.list, &v)?,
+            "comment" => parse_comment(&mut a.comment, &v)?,
+            "create" => parse_create(&mut a.create, &v)?,
+            _ => return Err(unknown(f, TOP_KEYS)),
+        }
+    }
+    if let Some(both) = a.create.held.iter().find(|s| a.create.created.contains(s)) {
+        return Err(error(
+            "create.held",
+            "statuses not already in create.created",
+            Some(both.to_string()),
+        ));
+    }
+    Ok(a)
+}
+
+fn parse_list<J: Json + Clone>(list: &mut List, v: &J) -> Result<()> {
+    const KEYS: &[&str] = &[
+        "url",
+        "query",
+        "headers",
+        "items",
+        "paging",
+        "total",
+        "totalHeader",
+    ];
+    for (key, v) in object(v, "list")? {
+        let f = join("list", &key);
+        match key.as_str() {
+            "url" => list.url = url_template(&v, &f)?,
+            "query" => list.query = query(&v, &f)?,
+            "headers" => list.headers = headers(&v, &f)?,
+            "items" => list.items = string(&v, &f)?,
+            "paging" => list.paging = parse_paging(&list.paging, &v)?,
+            "total" => list.total = optional_path(&v, &f)?,
+            "totalHeader" => list.total_header = optional_header_name(&v, &f)?,
+            _ => return Err(unknown(&f, KEYS)),
+        }
+    }
+    Ok(())
+}
+
+fn parse_paging<J: Json + Clone>(current: &Paging, v: &J) -> Result<Paging> {
+    const FIELD: &str = "list.paging";
+    let entries = object(v, FIELD)?;
+    let kind = match entries.iter().find(|(k, _)| k == "type") {
+        Some((_, t)) => one_of(
+            t,
+            "list.paging.type",
+            &[
+                ("cursor", PagingType::Cursor),
+                ("page", PagingType::Page),
+                ("offset", PagingType::Offset),
+                ("none", PagingType::None),
+            ],
+        )?,
+        None => current.kind(),
+    };
+    // Keys left out keep the current value when the type is unchanged, and take the
+    // documented example value for a newly chosen type.
+    let mut paging = if kind == current.kind() {
+        current.clone()
+    } else {
+        Paging::defaults(kind)
+    };
+    for (key, v) in entries {
+        let f = join(FIELD, &key);
+        match (key.as_str(), &mut paging) {
+            ("type", _) => {}
+            (
+                "param",
+                Paging::Cursor { param, .. }
+                | Paging::Page { param, .. }
+                | Paging::Offset { param, .. },
+            ) => *param = non_empty(&v, &f)?,
+            ("next", Paging::Cursor { next, .. }) => *next = string(&v, &f)?,
+            ("first", Paging::Page { first, .. }) => *first = integer(&v, &f, 0, 1_000_000)?,
+            ("size", Paging::Page { size, .. } | Paging::Offset { size, .. }) => {
+                *size = integer(&v, &f, 1, 1000)?
+            }
+            ("sizeParam", Paging::Page { size_param, .. } | Paging::Offset { size_param, .. }) => {
+                *size_param = if v.is_null() {
+                    None
+                } else {
+                    Some(non_empty(&v, &f)?)
+                }
+            }
+            _ => {
+                let known: &[&str] = match kind {
+                    PagingType::Cursor => &["type", "param", "next"],
+                    PagingType::Page => &["type", "param", "first", "size", "sizeParam"],
+                    PagingType::Offset => &["type", "param", "size", "sizeParam"],
+                    PagingType::None => &["type"],
+                };
+                return Err(unknown(&f, known));
+            }
+        }
+    }
+    Ok(paging)
+}
+
+fn parse_comment<J: Json + Clone>(c: &mut CommentPaths, v: &J) -> Result<()> {
+    const KEYS: &[&str] = &[
+        "id", "parent", "author", "body", "created", "status", "replies",
+    ];
+    for (key, v) in object(v, "comment")? {
+        let f = join("comment", &key);
+        match key.as_str() {
+            "id" => c.id = string(&v, &f)?,
+            "parent" => c.parent = optional_path(&v, &f)?,
+            "author" => c.author = string(&v, &f)?,
+            "body" => c.body = string(&v, &f)?,
+            "created" => c.created = string(&v, &f)?,
+            "status" => c.status = optional_path(&v, &f)?,
+            "replies" => c.replies = optional_path(&v, &f)?,
+            _ => return Err(unknown(&f, KEYS)),
+        }
+    }
+    Ok(())
+}
+
+fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
+    const KEYS: &[&str] = &[
+        "method",
+        "url",
+        "headers",
+        "body",
+        "idempotencyHeader",
+        "created",
+        "held",
+        "item",
+    ];
+    for (key, v) in object(v, "create")? {
+        let f = join("create", &key);
+        match key.as_str() {
+            "method" => {
+                c.method = v
+                    .string()
+                    .map(|m| m.to_ascii_uppercase())
+                    .filter(|m| ["GET", "POST", "PUT", "PATCH"].contains(&m.as_str()))
+                    .ok_or_else(|| wrong(&f, "\"POST\", \"PUT\", \"PATCH\" or \"GET\"", &v))?
+            }
+            "url" => c.url = url_template(&v, &f)?,
+            "headers" => c.headers = headers(&v, &f)?,
+            "body" => c.body = body_template(&v, &f, 0)?,
+            "idempotencyHeader" => c.idempotency_header = optional_header_name(&v, &f)?,
+            "created" => c.created = statuses(&v, &f)?,
+            "held" => c.held = statuses(&v, &f)?,
+            "item" => c.item = optional_path(&v, &f)?,
+            _ => return Err(unknown(&f, KEYS)),
+        }
+    }
+    Ok(())
+}

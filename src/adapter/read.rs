@@ -1,0 +1,518 @@
+//! Responses → comments. Every value is checked; a bad item is skipped with a
+//! [`ShapeError`] rather than failing the page, because one malformed comment on a
+//! stranger's API must not blank the whole section. Problem paths are built only
+//! for the few problems kept, so 10,000 bad items cost no 10,000 strings.
+
+use super::config::{Paging, TimeFormat};
+use super::time::{parse_rfc3339, unix_to_ms};
+use super::{integral, Adapter, Body, Comment, Created, Id, ListPage, Page, ShapeError};
+use crate::json::Json;
+
+/// Problems kept per response; the rest are counted in one summary line.
+const MAX_PROBLEMS: usize = 20;
+
+#[derive(Default)]
+struct Problems {
+    kept: Vec<ShapeError>,
+    more: usize,
+}
+
+impl Problems {
+    fn add(&mut self, path: impl FnOnce() -> String, expected: &str, found: &str) {
+        if self.kept.len() < MAX_PROBLEMS {
+            self.kept.push(ShapeError {
+                path: path(),
+                expected: expected.to_owned(),
+                found: found.to_owned(),
+            });
+        } else {
+            self.more = self.more.saturating_add(1);
+        }
+    }
+
+    fn finish(mut self, path: &str) -> Vec<ShapeError> {
+        if self.more > 0 {
+            self.kept.push(ShapeError {
+                path: path.to_owned(),
+                expected: "well-formed comments".to_owned(),
+                found: format!("{} more problems like the above", self.more),
+            });
+        }
+        self.kept
+    }
+}
+
+/// A config path as shown in messages: `errors.0.detail` → `errors[0].detail`.
+fn display_path(path: &str) -> String {
+    let mut out = String::new();
+    for segment in path.split('.').filter(|s| !s.is_empty()) {
+        if segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('[');
+            out.push_str(segment);
+            out.push(']');
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(segment);
+        }
+    }
+    out
+}
+
+fn extend(base: &str, more: &str) -> String {
+    if base.is_empty() || more.is_empty() || more.starts_with('[') {
+        format!("{base}{more}")
+    } else {
+        format!("{base}.{more}")
+    }
+}
+
+/// Where each item sits: its index, and the item whose replies array holds it.
+/// Paths are rebuilt from this only when a problem is kept.
+struct Places {
+    nodes: Vec<(Option<usize>, usize)>,
+    items: String,
+    replies: String,
+}
+
+impl Places {
+    fn add(&mut self, container: Option<usize>, index: usize) -> usize {
+        self.nodes.push((container, index));
+        self.nodes.len().saturating_sub(1)
+    }
+
+    /// `data.items[0].children[2]`; for deep nesting only the first and last
+    /// [`PATH_ENDS`] levels, so a message stays short whatever the depth.
+    fn path(&self, place: usize) -> String {
+        let mut chain = Vec::new();
+        let mut at = Some(place);
+        while let Some((container, index)) = at.and_then(|i| self.nodes.get(i)) {
+            chain.push(*index);
+            at = *container;
+        }
+        let depth = chain.len();
+        let mut out = self.items.clone();
+        for (level, index) in chain.iter().rev().enumerate() {
+            if level >= PATH_ENDS && level + PATH_ENDS < depth {
+                if level == PATH_ENDS {
+                    out.push('…');
+                }
+                continue;
+            }
+            if level > 0 && !self.replies.is_empty() {
+                if !self.replies.starts_with('[') {
+                    out.push('.');
+                }
+                out.push_str(&self.replies);
+            }
+            out.push('[');
+            out.push_str(&index.to_string());
+            out.push(']');
+        }
+        out
+    }
+}
+
+/// Levels of nesting shown at each end of a long problem path.
+const PATH_ENDS: usize = 10;
+
+/// Where a comment's parent comes from.
+enum ParentFrom {
+    /// The `comment.parent` path (flat replies, top-level items).
+    Item,
+    /// The comment whose replies array holds it.
+    Container(Option<Id>),
+}
+
+struct ItemRead {
+    comment: Option<Comment>,
+    id: Option<Id>,
+    /// Kept when the item is skipped: its nested replies move up to this parent.
+    parent: Option<Id>,
+}
+
+fn present<J: Json>(value: Option<J>) -> Option<J> {
+    value.filter(|v| !v.is_null())
+}
+
+/// A JSON string (non-empty, kept as written) or a safe integer; `Err` is what was
+/// found instead.
+fn read_id<J: Json>(value: Option<J>) -> Result<Id, &'static str> {
+    let Some(value) = value else {
+        return Err("missing");
+    };
+    if let Some(text) = value.string() {
+        if text.is_empty() {
+            return Err("empty string");
+        }
+        return Ok(Id {
+            text,
+            numeric: false,
+        });
+    }
+    match value.number().and_then(integral) {
+        Some(n) => Ok(Id {
+            text: n.to_string(),
+            numeric: true,
+        }),
+        None => Err(value.kind()),
+    }
+}
+
+const ID_EXPECTED: &str = "a non-empty string or an integer id";
+
+fn read_item<J: Json + Clone>(
+    adapter: &Adapter,
+    item: &J,
+    parent_from: ParentFrom,
+    at: &dyn Fn() -> String,
+    problems: &mut Problems,
+) -> ItemRead {
+    let paths = &adapter.comment;
+    let field = |path: &str| {
+        let shown = display_path(path);
+        move || extend(&at(), &shown)
+    };
+    let parent = match parent_from {
+        ParentFrom::Container(parent) => parent,
+        ParentFrom::Item => match paths.parent.as_deref() {
+            None => None,
+            Some(path) => match present(item.path(path)) {
+                None => None,
+                Some(v) if v.string().is_some_and(|s| s.is_empty()) => None,
+                Some(v) => match read_id(Some(v)) {
+                    Ok(id) => Some(id),
+                    Err(found) => {
+                        problems.add(field(path), "a parent id or null", found);
+                        None
+                    }
+                },
+            },
+        },
+    };
+    if item.kind() != "object" {
+        problems.add(at, "a comment object", item.kind());
+        return ItemRead {
+            comment: None,
+            id: None,
+            parent,
+        };
+    }
+
+    let id = match read_id(item.path(&paths.id)) {
+        Ok(id) => Some(id),
+        Err(found) => {
+            problems.add(field(&paths.id), ID_EXPECTED, found);
+            None
+        }
+    };
+    let body = match item.path(&paths.body) {
+        None => {
+            problems.add(field(&paths.body), "a string", "missing");
+            None
+        }
+        Some(v) => {
+            let text = v.string();
+            if text.is_none() {
+                problems.add(field(&paths.body), "a string", v.kind());
+            }
+            text
+        }
+    };
+    let author = present(item.path(&paths.author)).and_then(|v| {
+        let name = v.string();
+        if name.is_none() {
+            problems.add(field(&paths.author), "a string or null", v.kind());
+        }
+        name
+    });
+    let created_ms = present(item.path(&paths.created)).and_then(|v| {
+        let (ms, expected) = match adapter.time_format {
+            TimeFormat::Iso => (
+                v.string()
+                    .and_then(|s| parse_rfc3339(&s))
+                    .map(|ms| ms as f64),
+                "an RFC 3339 time",
+            ),
+            TimeFormat::Unix => (
+                unix_to_ms(v.number(), v.string().as_deref(), 1000),
+                "Unix seconds (a number or numeric string)",
+            ),
+            TimeFormat::UnixMs => (
+                unix_to_ms(v.number(), v.string().as_deref(), 1),
+                "Unix milliseconds (a number or numeric string)",
+            ),
+        };
+        if ms.is_none() {
+            problems.add(field(&paths.created), expected, v.kind());
+        }
+        ms
+    });
+    let pending = match paths.status.as_deref() {
+        None => false,
+        Some(path) => match present(item.path(path)) {
+            None => false,
+            Some(v) => {
+                let text = v
+                    .string()
+                    .or_else(|| v.number().and_then(integral).map(|n| n.to_string()));
+                if text.is_none() {
+                    problems.add(field(path), "a string or integer status", v.kind());
+                }
+                text.is_some_and(|t| adapter.pending_status.contains(&t))
+            }
+        },
+    };
+
+    let comment = match (&id, body) {
+        (Some(id), Some(body)) => Some(Comment {
+            id: id.clone(),
+            parent: parent.clone(),
+            author,
+            body: if adapter.body_html {
+                Body::Html(body)
+            } else {
+                Body::Text(body)
+            },
+            created_ms,
+            pending,
+        }),
+        _ => None,
+    };
+    ItemRead {
+        comment,
+        id,
+        parent,
+    }
+}
+
+pub(super) fn list<J: Json + Clone>(
+    adapter: &Adapter,
+    body: &J,
+    header: &dyn Fn(&str) -> Option<String>,
+    page: &Page,
+) -> Result<ListPage, ShapeError> {
+    let items_path = &adapter.list.items;
+    let mut places = Places {
+        nodes: Vec::new(),
+        items: display_path(items_path),
+        replies: adapter
+            .comment
+            .replies
+            .as_deref()
+            .map(display_path)
+            .unwrap_or_default(),
+    };
+    let items = match body
+        .path(items_path)
+        .map(|v| v.items().ok_or_else(|| v.kind()))
+    {
+        Some(Ok(items)) => items,
+        not_array => {
+            return Err(ShapeError {
+                path: places.items.clone(),
+                expected: "an array of comments".to_owned(),
+                found: match not_array {
+                    Some(Err(kind)) => kind,
+                    _ => "missing",
+                }
+                .to_owned(),
+            })
+        }
+    };
+    let raw_count = u64::try_from(items.len()).unwrap_or(u64::MAX);
+
+    // Depth-first with an explicit stack: display order (a comment, then its
+    // replies, siblings in API order) at any nesting depth, in linear time.
+    let mut stack: Vec<(J, usize, ParentFrom)> = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate().rev() {
+        let place = places.add(None, index);
+        stack.push((item, place, ParentFrom::Item));
+    }
+    let mut comments = Vec::new();
+    let mut problems = Problems::default();
+    while let Some((item, place, parent_from)) = stack.pop() {
+        let read = read_item(
+            adapter,
+            &item,
+            parent_from,
+            &|| places.path(place),
+            &mut problems,
+        );
+        // Replies of a skipped comment go to its nearest shown ancestor.
+        let container = if read.comment.is_some() {
+            read.id
+        } else {
+            read.parent
+        };
+        if let Some(comment) = read.comment {
+            comments.push(comment);
+        }
+        let Some(replies_path) = adapter.comment.replies.as_deref() else {
+            continue;
+        };
+        let Some(replies) = present(item.path(replies_path)) else {
+            continue;
+        };
+        let Some(children) = replies.items() else {
+            problems.add(
+                || extend(&places.path(place), &places.replies),
+                "an array of replies or null",
+                replies.kind(),
+            );
+            continue;
+        };
+        for (index, child) in children.into_iter().enumerate().rev() {
+            let child_place = places.add(Some(place), index);
+            stack.push((child, child_place, ParentFrom::Container(container.clone())));
+        }
+    }
+
+    let total = total(adapter, body, header, &mut problems);
+    let next = next_page(adapter, body, page, raw_count, total, &mut problems);
+    Ok(ListPage {
+        comments,
+        next,
+        total,
+        problems: problems.finish(&places.items),
+    })
+}
+
+/// A count: a non-negative safe integer, or a string of digits.
+fn count<J: Json>(value: &J) -> Option<u64> {
+    match value.string() {
+        Some(text) => parse_count(&text),
+        None => value
+            .number()
+            .and_then(integral)
+            .and_then(|n| u64::try_from(n).ok()),
+    }
+}
+
+fn parse_count(text: &str) -> Option<u64> {
+    let text = text.trim();
+    (!text.is_empty() && text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+const COUNT_EXPECTED: &str = "a non-negative integer";
+
+fn total<J: Json + Clone>(
+    adapter: &Adapter,
+    body: &J,
+    header: &dyn Fn(&str) -> Option<String>,
+    problems: &mut Problems,
+) -> Option<u64> {
+    if let Some(path) = adapter.list.total.as_deref() {
+        if let Some(value) = present(body.path(path)) {
+            match count(&value) {
+                Some(total) => return Some(total),
+                None => problems.add(|| display_path(path), COUNT_EXPECTED, value.kind()),
+            }
+        }
+    }
+    let name = adapter.list.total_header.as_deref()?;
+    let text = header(name)?;
+    let total = parse_count(&text);
+    if total.is_none() {
+        problems.add(|| format!("header {name}"), COUNT_EXPECTED, "string");
+    }
+    total
+}
+
+fn next_page<J: Json + Clone>(
+    adapter: &Adapter,
+    body: &J,
+    page: &Page,
+    raw_count: u64,
+    total: Option<u64>,
+    problems: &mut Problems,
+) -> Option<Page> {
+    match &adapter.list.paging {
+        Paging::None => None,
+        Paging::Cursor { next, .. } => {
+            let value = present(body.path(next))?;
+            let cursor = value
+                .string()
+                .or_else(|| value.number().and_then(integral).map(|n| n.to_string()));
+            match cursor {
+                None => {
+                    problems.add(
+                        || display_path(next),
+                        "a cursor string or null",
+                        value.kind(),
+                    );
+                    None
+                }
+                Some(cursor) if cursor.is_empty() => None,
+                // The same cursor again would load the same page forever.
+                Some(cursor) if matches!(page, Page::Cursor(current) if *current == cursor) => {
+                    problems.add(
+                        || display_path(next),
+                        "a cursor different from this page's",
+                        "the same cursor",
+                    );
+                    None
+                }
+                Some(cursor) => Some(Page::Cursor(cursor)),
+            }
+        }
+        Paging::Page { first, size, .. } => {
+            let current = match page {
+                Page::Number(n) => *n,
+                _ => *first,
+            };
+            let pages_loaded = current.saturating_sub(*first).saturating_add(1);
+            let all_loaded = total.is_some_and(|t| pages_loaded.saturating_mul(*size) >= t);
+            if raw_count < *size || all_loaded {
+                return None;
+            }
+            current.checked_add(1).map(Page::Number)
+        }
+        Paging::Offset { size, .. } => {
+            let current = match page {
+                Page::Offset(n) => *n,
+                _ => 0,
+            };
+            let next = current.saturating_add(raw_count);
+            if raw_count == 0 || raw_count < *size || total.is_some_and(|t| next >= t) {
+                return None;
+            }
+            Some(Page::Offset(next))
+        }
+    }
+}
+
+pub(super) fn created<J: Json + Clone>(
+    adapter: &Adapter,
+    status: u16,
+    body: Option<&J>,
+) -> Created {
+    let published = adapter.create.created.contains(&status);
+    if !published && !adapter.create.held.contains(&status) {
+        return Created::Failed {
+            status,
+            message: body.and_then(|b| adapter.error_message(b)),
+        };
+    }
+    let comment = match (body, adapter.create.item.as_deref()) {
+        (Some(body), Some(path)) => body.path(path).and_then(|item| {
+            // Problems in an otherwise successful response are not worth a console
+            // line: the widget falls back to what it sent.
+            let mut ignored = Problems::default();
+            read_item(adapter, &item, ParentFrom::Item, &String::new, &mut ignored).comment
+        }),
+        _ => None,
+    };
+    match comment {
+        Some(comment) if published && !comment.pending => Created::Published(Some(comment)),
+        Some(mut comment) => {
+            comment.pending = true;
+            Created::Held(Some(comment))
+        }
+        None if published => Created::Published(None),
+        None => Created::Held(None),
+    }
+}

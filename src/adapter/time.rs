@@ -1,0 +1,353 @@
+//! Comment times → epoch milliseconds, by hand. The browser's `Date` parser accepts
+//! different strings in different engines (and guesses at impossible dates such as
+//! February 30th), and a date crate would ship to every reader; RFC 3339 is small
+//! enough to parse exactly here, the same way natively and in the browser.
+
+/// ECMAScript's `Date` range: anything further out is not a time a comment was written.
+pub const MAX_ABS_MS: f64 = 8.64e15;
+
+/// The last millisecond with a four-digit year (9999-12-31T23:59:59.999Z), the range
+/// [`format_rfc3339`] can write.
+const MAX_FORMAT_MS: i64 = 253_402_300_799_999;
+/// 0000-01-01T00:00:00.000Z.
+const MIN_FORMAT_MS: i64 = -62_167_219_200_000;
+
+/// Milliseconds since the epoch for an RFC 3339 / ISO 8601 date-time:
+/// `YYYY-MM-DD`, `T` (or `t` or a space), `HH:MM`, optional `:SS`, optional fraction of
+/// any length (milliseconds kept, the rest truncated), then `Z`, `±HH:MM`, `±HHMM` or
+/// nothing (UTC). Impossible dates and times are `None`.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let mut c = Scan {
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    let year = c.digits(4)?;
+    c.expect(b'-')?;
+    let month = c.digits(2)?;
+    c.expect(b'-')?;
+    let day = c.digits(2)?;
+    match c.next()? {
+        b'T' | b't' | b' ' => {}
+        _ => return None,
+    }
+    let hour = c.digits(2)?;
+    c.expect(b':')?;
+    let minute = c.digits(2)?;
+    let mut second = 0;
+    let mut millis = 0;
+    if c.eat(b':') {
+        second = c.digits(2)?;
+        if c.eat(b'.') {
+            let mut count = 0_usize;
+            while let Some(d) = c.digit() {
+                if count < 3 {
+                    millis = millis * 10 + d;
+                }
+                count = count.saturating_add(1);
+            }
+            if count == 0 {
+                return None;
+            }
+            for _ in count..3 {
+                millis *= 10;
+            }
+        }
+    }
+    let offset_minutes = match c.next() {
+        None => 0,
+        Some(b'Z' | b'z') => 0,
+        Some(sign @ (b'+' | b'-')) => {
+            let hours = c.digits(2)?;
+            c.eat(b':');
+            let minutes = c.digits(2)?;
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let offset = hours * 60 + minutes;
+            if sign == b'-' {
+                -offset
+            } else {
+                offset
+            }
+        }
+        Some(_) => return None,
+    };
+    if c.at != c.bytes.len()
+        || !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        // 60 is a leap second; it counts as the first second of the next minute.
+        || second > 60
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let seconds = ((days * 24 + hour) * 60 + minute - offset_minutes) * 60 + second;
+    Some(seconds * 1000 + millis)
+}
+
+/// `2024-01-18T10:30:00.123Z`. Times outside years 0000–9999 are clamped into them.
+pub fn format_rfc3339(ms: i64) -> String {
+    let ms = ms.clamp(MIN_FORMAT_MS, MAX_FORMAT_MS);
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    let mut out = String::with_capacity(24);
+    push_padded(&mut out, year, 4);
+    out.push('-');
+    push_padded(&mut out, month, 2);
+    out.push('-');
+    push_padded(&mut out, day, 2);
+    out.push('T');
+    push_padded(&mut out, in_day / 3_600_000, 2);
+    out.push(':');
+    push_padded(&mut out, in_day / 60_000 % 60, 2);
+    out.push(':');
+    push_padded(&mut out, in_day / 1000 % 60, 2);
+    out.push('.');
+    push_padded(&mut out, in_day % 1000, 3);
+    out.push('Z');
+    out
+}
+
+/// A Unix time as an API wrote it, number or numeric string, scaled to
+/// milliseconds (`scale` 1000 for seconds, 1 for milliseconds). Non-finite and
+/// out-of-range values are `None`.
+pub fn unix_to_ms(number: Option<f64>, text: Option<&str>, scale: u32) -> Option<f64> {
+    let ms = match (number, text) {
+        (Some(n), _) => n * f64::from(scale),
+        (None, Some(t)) => parse_decimal_scaled(t, scale)?,
+        (None, None) => return None,
+    };
+    (ms.is_finite() && ms.abs() <= MAX_ABS_MS).then_some(ms)
+}
+
+/// `[+-]digits[.digits]` (surrounding whitespace allowed) times `scale`. Written by
+/// hand so the browser build carries no float parser; the fraction is scaled before
+/// dividing so `"1705573800.123"` seconds is exactly `1705573800123` ms.
+fn parse_decimal_scaled(text: &str, scale: u32) -> Option<f64> {
+    let mut c = Scan {
+        bytes: text.trim().as_bytes(),
+        at: 0,
+    };
+    let negative = match c.bytes.first() {
+        Some(b'-') => {
+            c.at = 1;
+            true
+        }
+        Some(b'+') => {
+            c.at = 1;
+            false
+        }
+        _ => false,
+    };
+    let mut whole = 0.0_f64;
+    let start = c.at;
+    while let Some(d) = c.digit() {
+        whole = whole * 10.0 + d as f64;
+    }
+    if c.at == start {
+        return None;
+    }
+    // Nine fraction digits are kept: below a nanosecond is noise, and 10^9 keeps
+    // numerator and denominator exact in an f64.
+    let mut numerator = 0_u64;
+    let mut denominator = 1_u64;
+    if c.eat(b'.') {
+        let mut count = 0_usize;
+        while let Some(d) = c.digit() {
+            if count < 9 {
+                numerator = numerator * 10 + d.unsigned_abs();
+                denominator *= 10;
+            }
+            count = count.saturating_add(1);
+        }
+        if count == 0 {
+            return None;
+        }
+    }
+    if c.at != c.bytes.len() {
+        return None;
+    }
+    let scale = f64::from(scale);
+    let value = whole * scale + numerator as f64 * scale / denominator as f64;
+    Some(if negative { -value } else { value })
+}
+
+struct Scan<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Scan<'_> {
+    fn next(&mut self) -> Option<u8> {
+        let b = self.bytes.get(self.at).copied()?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn eat(&mut self, want: u8) -> bool {
+        let found = self.bytes.get(self.at) == Some(&want);
+        if found {
+            self.at += 1;
+        }
+        found
+    }
+
+    fn expect(&mut self, want: u8) -> Option<()> {
+        self.eat(want).then_some(())
+    }
+
+    fn digit(&mut self) -> Option<i64> {
+        let b = self
+            .bytes
+            .get(self.at)
+            .copied()
+            .filter(u8::is_ascii_digit)?;
+        self.at += 1;
+        Some(i64::from(b - b'0'))
+    }
+
+    fn digits(&mut self, count: usize) -> Option<i64> {
+        let mut value = 0;
+        for _ in 0..count {
+            value = value * 10 + self.digit()?;
+        }
+        Some(value)
+    }
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 (proleptic Gregorian; Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y.rem_euclid(400);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Zero-padded decimal of a non-negative number, without `format!` width machinery.
+fn push_padded(out: &mut String, value: i64, width: usize) {
+    let digits = value.to_string();
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(&digits);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_forms() {
+        let base = 1_705_573_800_000; // 2024-01-18T10:30:00Z
+        for (text, want) in [
+            ("2024-01-18T10:30:00Z", Some(base)),
+            ("2024-01-18T10:30:00.123Z", Some(base + 123)),
+            ("2024-01-18t10:30:00.1z", Some(base + 100)),
+            ("2024-01-18T10:30:00.123456789Z", Some(base + 123)),
+            ("2024-01-18 10:30:00", Some(base)),
+            ("2024-01-18T10:30", Some(base)),
+            ("2024-01-18T17:30:00+07:00", Some(base)),
+            ("2024-01-18T17:30:00.123+07:00", Some(base + 123)),
+            ("2024-01-18T17:30:00+0700", Some(base)),
+            ("2024-01-18T05:00:00-05:30", Some(base)),
+            ("2024-01-18T10:30:60Z", Some(base + 60_000)),
+            ("1970-01-01T00:00:00Z", Some(0)),
+            ("1969-12-31T23:59:59.999Z", Some(-1)),
+            ("2000-02-29T00:00:00Z", Some(951_782_400_000)),
+            ("2024-02-30T00:00:00Z", None),
+            ("2023-02-29T00:00:00Z", None),
+            ("1900-02-29T00:00:00Z", None),
+            ("2024-13-01T00:00:00Z", None),
+            ("2024-00-01T00:00:00Z", None),
+            ("2024-04-31T00:00:00Z", None),
+            ("2024-01-00T00:00:00Z", None),
+            ("2024-01-18T24:00:00Z", None),
+            ("2024-01-18T10:60:00Z", None),
+            ("2024-01-18T10:30:61Z", None),
+            ("2024-01-18T10:30:00+24:00", None),
+            ("2024-01-18T10:30:00+07", None),
+            ("2024-01-18T10:30:00.Z", None),
+            ("2024-01-18T10:30:00Z ", None),
+            ("2024-01-18", None),
+            ("2024-1-18T10:30:00Z", None),
+            ("24-01-18T10:30:00Z", None),
+            ("2024-01-18X10:30:00Z", None),
+            ("", None),
+            ("１２３４-01-18T10:30:00Z", None),
+        ] {
+            assert_eq!(parse_rfc3339(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn formats_and_parses_back() {
+        for ms in [0, 1_705_573_800_123, -1, 951_782_400_000, MAX_FORMAT_MS] {
+            let text = format_rfc3339(ms);
+            assert_eq!(parse_rfc3339(&text), Some(ms), "{text}");
+        }
+        assert_eq!(
+            format_rfc3339(1_705_573_800_123),
+            "2024-01-18T10:30:00.123Z"
+        );
+        assert_eq!(format_rfc3339(i64::MAX), "9999-12-31T23:59:59.999Z");
+        assert_eq!(format_rfc3339(i64::MIN), "0000-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn unix_numbers_and_strings() {
+        assert_eq!(
+            unix_to_ms(Some(1_705_573_800.0), None, 1000),
+            Some(1_705_573_800_000.0)
+        );
+        assert_eq!(
+            unix_to_ms(None, Some("1705573800.123"), 1000),
+            Some(1_705_573_800_123.0)
+        );
+        assert_eq!(
+            unix_to_ms(None, Some(" 1705573800123 "), 1),
+            Some(1_705_573_800_123.0)
+        );
+        assert_eq!(unix_to_ms(None, Some("-1.5"), 1000), Some(-1500.0));
+        assert_eq!(unix_to_ms(None, Some("+2"), 1000), Some(2000.0));
+        for bad in [
+            "", "-", ".5", "5.", "1e3", "NaN", "inf", "0x10", "1 2", "١٢",
+        ] {
+            assert_eq!(unix_to_ms(None, Some(bad), 1000), None, "{bad:?}");
+        }
+        assert_eq!(unix_to_ms(Some(f64::NAN), None, 1), None);
+        assert_eq!(unix_to_ms(Some(f64::INFINITY), None, 1), None);
+        assert_eq!(unix_to_ms(Some(8.64e12 + 1.0), None, 1000), None);
+        assert_eq!(unix_to_ms(Some(-8.64e15), None, 1), Some(-8.64e15));
+        assert_eq!(unix_to_ms(None, Some(&"9".repeat(400)), 1), None);
+    }
+}

@@ -1,0 +1,354 @@
+//! Comment section root: heading with the count, composer, list, paging. Owns the
+//! thread state; the composer owns what the reader types, so typing never re-renders
+//! the list.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use web_sys::AbortController;
+use yew::prelude::*;
+
+use super::{comment_list, Composer};
+use crate::adapter::{Adapter, Comment, ListPage, Order, Page};
+use crate::comments_api::Backend;
+use crate::config::{adapter_error, AdapterSource, CommentsConfig, LoadWhen, Theme};
+use crate::dom::{console_error, console_warn};
+use crate::error::LoadError;
+use crate::hooks::use_near_viewport;
+use crate::i18n::{comments_heading, Lang};
+use crate::json;
+use crate::thread::Thread;
+
+#[derive(Properties, PartialEq)]
+pub struct CommentsAppProps {
+    pub config: Rc<CommentsConfig>,
+    pub lang: Lang,
+    pub theme: Theme,
+}
+
+/// What every part of the section shares. Created once per backend, so consumers
+/// never re-render because of it.
+pub struct Ctx {
+    pub backend: Rc<Backend>,
+    pub lang: Lang,
+    pub limit: usize,
+    pub depth: usize,
+    pub on_posted: Callback<Comment>,
+}
+
+impl PartialEq for Ctx {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.backend, &other.backend) && self.on_posted == other.on_posted
+    }
+}
+
+#[derive(Clone, PartialEq)]
+enum Status {
+    Idle,
+    Loading,
+    Failed(LoadError),
+}
+
+#[derive(Clone)]
+struct Feed {
+    thread: Thread,
+    status: Status,
+    order: Order,
+}
+
+enum Action {
+    Loading,
+    Page(ListPage),
+    Failed(LoadError),
+    Posted(Comment),
+}
+
+impl Reducible for Feed {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut feed = Rc::unwrap_or_clone(self);
+        match action {
+            Action::Loading => feed.status = Status::Loading,
+            Action::Failed(e) => feed.status = Status::Failed(e),
+            Action::Page(page) => {
+                feed.status = Status::Idle;
+                let dups = feed.thread.add_page(page);
+                if dups > 0 {
+                    console_warn(&format!("ykien: {dups} duplicate comment id(s) ignored"));
+                }
+            }
+            Action::Posted(c) => feed.thread.add_own(c, feed.order),
+        }
+        Rc::new(feed)
+    }
+}
+
+/// The backend, once the adapter is known (an adapter URL is fetched first).
+#[derive(Clone, PartialEq)]
+enum Setup {
+    Pending,
+    Ready(Rc<Backend>),
+    Broken,
+}
+
+#[component]
+pub fn CommentsApp(props: &CommentsAppProps) -> Html {
+    let wrapper = use_node_ref();
+    let near = use_near_viewport(wrapper.clone(), props.config.load == LoadWhen::Eager);
+    let setup = use_setup(&props.config, near);
+    let lang = props.lang;
+    let s = lang.strings();
+
+    let body = match &*setup {
+        Setup::Pending => html! {
+            <section class="comments" aria-labelledby="ykien-comments-title" aria-busy="true">
+                <h2 class="comments-title" id="ykien-comments-title">{comments_heading(lang, None)}</h2>
+                { loading_view(lang) }
+            </section>
+        },
+        Setup::Broken => html! {
+            <section class="comments" aria-labelledby="ykien-comments-title">
+                <h2 class="comments-title" id="ykien-comments-title">{comments_heading(lang, None)}</h2>
+                <div class="comments-error" role="alert"><p>{s.adapter_failed}</p></div>
+            </section>
+        },
+        Setup::Ready(backend) => html! {
+            <Section backend={backend.clone()} config={props.config.clone()} {lang} {near} />
+        },
+    };
+    html! {
+        <div ref={wrapper} class={classes!("ykien", props.theme.class())} lang={lang.code()}>
+            { body }
+        </div>
+    }
+}
+
+/// The backend: at once for a default or inline adapter (so the composer is there
+/// from the first paint), after fetching it for an adapter URL (only once the
+/// section is near the viewport).
+#[hook]
+fn use_setup(config: &Rc<CommentsConfig>, near: bool) -> UseStateHandle<Setup> {
+    let make = {
+        let config = config.clone();
+        move |adapter: Adapter| {
+            Setup::Ready(Rc::new(Backend {
+                adapter,
+                api: config.api.clone(),
+                thread: config.thread.clone(),
+            }))
+        }
+    };
+    let setup = {
+        let make = make.clone();
+        let config = config.clone();
+        use_state(move || match &config.adapter {
+            AdapterSource::Default => make(Adapter::default()),
+            AdapterSource::Inline(a) => make(a.clone()),
+            AdapterSource::Url(_) => Setup::Pending,
+        })
+    };
+    {
+        let setup = setup.clone();
+        let config = config.clone();
+        use_effect_with(near, move |near| {
+            let AdapterSource::Url(url) = &config.adapter else {
+                return;
+            };
+            if !*near || *setup != Setup::Pending {
+                return;
+            }
+            let url = url.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let adapter = crate::api::get_text(&url, None)
+                    .await
+                    .and_then(|text| json::parse(&text).map_err(LoadError::NotJson))
+                    .map_err(|e| e.operator_message(&url))
+                    .and_then(|value| {
+                        Adapter::parse(&value)
+                            .map_err(|e| adapter_error("adapter", &e).operator_message())
+                    });
+                match adapter {
+                    Ok(a) => setup.set(make(a)),
+                    Err(message) => {
+                        console_error(&message);
+                        setup.set(Setup::Broken);
+                    }
+                }
+            });
+        });
+    }
+    setup
+}
+
+fn loading_view(lang: Lang) -> Html {
+    html! {
+        <div class="comments-loading">
+            <p class="status" role="status">{lang.strings().loading}</p>
+            <div class="skeleton" aria-hidden="true">
+                { for (0..3).map(|_| html! {
+                    <div class="sk-comment">
+                        <span class="sk-line sk-name"></span>
+                        <span class="sk-line"></span>
+                        <span class="sk-line sk-short"></span>
+                    </div>
+                }) }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SectionProps {
+    backend: Rc<Backend>,
+    config: Rc<CommentsConfig>,
+    lang: Lang,
+    /// The first page is fetched once this is `true`.
+    near: bool,
+}
+
+#[component]
+fn Section(props: &SectionProps) -> Html {
+    let lang = props.lang;
+    let s = lang.strings();
+    let feed = use_reducer(|| Feed {
+        thread: Thread::new(),
+        status: Status::Idle,
+        order: props.backend.adapter.order(),
+    });
+    let in_flight = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let controller = use_mut_ref(|| None::<AbortController>);
+
+    let ctx = {
+        let dispatcher = feed.dispatcher();
+        let backend = props.backend.clone();
+        let config = props.config.clone();
+        use_memo((), move |_| Ctx {
+            backend,
+            lang,
+            limit: config.max_length,
+            depth: config.depth,
+            on_posted: Callback::from(move |c| dispatcher.dispatch(Action::Posted(c))),
+        })
+    };
+
+    let load = {
+        let dispatcher = feed.dispatcher();
+        let backend = props.backend.clone();
+        let in_flight = in_flight.borrow().clone();
+        let controller = controller.clone();
+        Callback::from(move |page: Page| {
+            if in_flight.replace(true) {
+                return;
+            }
+            dispatcher.dispatch(Action::Loading);
+            let abort = AbortController::new().ok();
+            let signal = abort.as_ref().map(AbortController::signal);
+            *controller.borrow_mut() = abort;
+            let dispatcher = dispatcher.clone();
+            let backend = backend.clone();
+            let in_flight = in_flight.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = backend.list(&page, signal.as_ref()).await;
+                in_flight.set(false);
+                if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) {
+                    return;
+                }
+                match result {
+                    Ok(page) => {
+                        for p in &page.problems {
+                            console_warn(&format!(
+                                "ykien: comment skipped or partly read, {}",
+                                p.describe()
+                            ));
+                        }
+                        dispatcher.dispatch(Action::Page(page));
+                    }
+                    Err(e) => {
+                        console_error(&e.operator_message(&backend.list_url()));
+                        dispatcher.dispatch(Action::Failed(e));
+                    }
+                }
+            });
+        })
+    };
+
+    // The first page once the section is near the viewport; a pending request is
+    // aborted when the widget is unmounted.
+    {
+        let load = load.clone();
+        let controller = controller.clone();
+        use_effect_with(props.near, move |near| {
+            if *near {
+                load.emit(Page::First);
+            }
+            move || {
+                if let Some(c) = controller.borrow_mut().take() {
+                    c.abort();
+                }
+            }
+        });
+    }
+
+    let thread = &feed.thread;
+    let next = thread.next_page().cloned();
+    let status = match (&feed.status, thread.is_loaded()) {
+        (Status::Loading, false) | (Status::Idle, false) => loading_view(lang),
+        (Status::Failed(e), false) => {
+            let retry = {
+                let load = load.clone();
+                Callback::from(move |_: MouseEvent| load.emit(Page::First))
+            };
+            html! {
+                <div class="comments-error" role="alert">
+                    <p class="error-title">{s.comments_failed}</p>
+                    <p class="error-detail">{e.reader_message(lang)}</p>
+                    <button type="button" class="btn comments-retry" onclick={retry}>{s.retry}</button>
+                </div>
+            }
+        }
+        (_, true) if thread.is_empty() && next.is_none() => html! {
+            <p class="comments-empty">{s.comments_empty}</p>
+        },
+        _ => Html::default(),
+    };
+    let more = match (&feed.status, next, thread.is_loaded()) {
+        (_, None, _) | (_, _, false) => Html::default(),
+        (Status::Loading, Some(_), true) => html! {
+            <p class="comments-more-status" role="status">{s.loading_more}</p>
+        },
+        (status, Some(page), true) => {
+            let failed = matches!(status, Status::Failed(_));
+            let onclick = {
+                let load = load.clone();
+                Callback::from(move |_: MouseEvent| load.emit(page.clone()))
+            };
+            html! {
+                <div class="comments-more-wrap">
+                    if failed {
+                        <p class="comments-error" role="alert">{s.more_failed}</p>
+                    }
+                    <button type="button" class="btn comments-more" {onclick}>
+                        { if failed { s.retry } else { s.load_more } }
+                    </button>
+                </div>
+            }
+        }
+    };
+    let busy = matches!(feed.status, Status::Loading) || !thread.is_loaded();
+
+    html! {
+        <ContextProvider<Rc<Ctx>> context={ctx.clone()}>
+            <section class="comments" aria-labelledby="ykien-comments-title"
+                aria-busy={busy.then_some("true")}>
+                <h2 class="comments-title" id="ykien-comments-title">
+                    {comments_heading(lang, thread.count())}
+                </h2>
+                <Composer />
+                { status }
+                { comment_list(thread.roots(), props.config.depth) }
+                { more }
+            </section>
+        </ContextProvider<Rc<Ctx>>>
+    }
+}

@@ -1,0 +1,406 @@
+//! The comment form: name, text, live counter, send. Used for new comments and,
+//! inline under a comment, for replies.
+//!
+//! The textarea is uncontrolled: the widget reads it, and writes it only to restore a
+//! draft on mount and to clear it after a send the server accepted. Rewriting the
+//! value while an IME composition is open (Telex, VNI, phone keyboards) would break
+//! the syllable being composed, so nothing here ever does. The counter and the over-
+//! limit state are this component's own state: typing re-renders the form, never the
+//! comment list.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
+use yew::prelude::*;
+
+use super::comments_app::Ctx;
+use super::Shared;
+use crate::adapter::{Body, Comment, Created, Id, NewComment};
+use crate::components::comment_list::author_name;
+use crate::dom::console_error;
+use crate::draft::{self, DraftKey};
+use crate::error::LoadError;
+use crate::i18n::{counter, over_limit, Lang};
+use crate::text;
+
+/// How long typing must pause before the draft is written to storage.
+const DRAFT_DEBOUNCE_MS: u32 = 400;
+
+#[derive(Properties, PartialEq)]
+pub struct ComposerProps {
+    /// The comment being answered; `None` for a new top-level comment.
+    #[prop_or_default]
+    pub parent: Option<Shared<Comment>>,
+    /// Closes an inline reply form (after sending, or on Cancel/Escape).
+    #[prop_or_default]
+    pub on_close: Option<Callback<()>>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    None,
+    Sent,
+    Held,
+    /// A failure; `retry` when sending the same text again can help.
+    Failed {
+        message: String,
+        retry: bool,
+    },
+}
+
+#[component]
+pub fn Composer(props: &ComposerProps) -> Html {
+    let ctx = use_context::<Rc<Ctx>>();
+    let body_ref = use_node_ref();
+    let name_ref = use_node_ref();
+    let count = use_state(|| 0usize);
+    let sending = use_state(|| false);
+    let outcome = use_state(|| Outcome::None);
+    let composing = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let save_timer = use_mut_ref(|| None::<Timeout>);
+    let ids = use_state(unique_ids);
+
+    let Some(ctx) = ctx else {
+        return Html::default();
+    };
+    let lang = ctx.lang;
+    let s = lang.strings();
+    let limit = ctx.limit;
+    let parent_id = props.parent.as_ref().map(|p| p.0.id.clone());
+    let key = DraftKey::new(
+        &ctx.backend.thread,
+        parent_id.as_ref().map(|p| p.text.as_str()),
+    );
+
+    // Yew has no composition listeners; attach them to the textarea directly.
+    {
+        let body_ref = body_ref.clone();
+        let composing = composing.borrow().clone();
+        use_effect_with((), move |_| {
+            let listeners = body_ref.cast::<web_sys::Element>().map(|area| {
+                let start = {
+                    let composing = composing.clone();
+                    EventListener::new(&area, "compositionstart", move |_| composing.set(true))
+                };
+                let end =
+                    EventListener::new(&area, "compositionend", move |_| composing.set(false));
+                (start, end)
+            });
+            move || drop(listeners)
+        });
+    }
+
+    // Restore the draft and the remembered name once, before the reader types.
+    {
+        let body_ref = body_ref.clone();
+        let name_ref = name_ref.clone();
+        let count = count.clone();
+        let key = key.clone();
+        let is_reply = props.parent.is_some();
+        use_effect_with((), move |_| {
+            if let Some(area) = body_ref.cast::<HtmlTextAreaElement>() {
+                let saved = draft::load(&key);
+                if area.value().is_empty() && !saved.body.is_empty() {
+                    area.set_value(&saved.body);
+                    count.set(text::count(&saved.body));
+                }
+                if is_reply {
+                    let _ = area.focus();
+                }
+            }
+            if let Some(input) = name_ref.cast::<HtmlInputElement>() {
+                if input.value().is_empty() {
+                    input.set_value(&draft::name());
+                }
+            }
+        });
+    }
+
+    let oninput = {
+        let count = count.clone();
+        let save_timer = save_timer.clone();
+        let outcome = outcome.clone();
+        let key = key.clone();
+        let body_ref = body_ref.clone();
+        Callback::from(move |_: InputEvent| {
+            let Some(area) = body_ref.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let value = area.value();
+            let n = text::count(&value);
+            if n != *count {
+                count.set(n);
+            }
+            if matches!(*outcome, Outcome::Sent | Outcome::Held) {
+                outcome.set(Outcome::None);
+            }
+            // A different text is a different comment: a key kept for a failed send of
+            // the old text must not make the server return that old comment instead.
+            let saved = draft::load(&key);
+            if saved.idempotency_key.is_some()
+                && text::prepare(&saved.body) != text::prepare(&value)
+            {
+                draft::save_idempotency_key(&key, None);
+            }
+            let key = key.clone();
+            *save_timer.borrow_mut() = Some(Timeout::new(DRAFT_DEBOUNCE_MS, move || {
+                draft::save_body(&key, &value);
+            }));
+        })
+    };
+
+    let submit = {
+        let ctx = ctx.clone();
+        let body_ref = body_ref.clone();
+        let name_ref = name_ref.clone();
+        let sending = sending.clone();
+        let outcome = outcome.clone();
+        let count = count.clone();
+        let composing = composing.borrow().clone();
+        let save_timer = save_timer.clone();
+        let key = key.clone();
+        let parent_id = parent_id.clone();
+        let on_close = props.on_close.clone();
+        Rc::new(move || {
+            if *sending || composing.get() {
+                return;
+            }
+            let Some(area) = body_ref.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let raw = area.value();
+            let body = text::prepare(&raw);
+            let n = ykien_text::count_chars_nfc(&body);
+            if n == 0 || n > ctx.limit {
+                return;
+            }
+            let name = name_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| text::prepare(&i.value()))
+                .unwrap_or_default();
+            let name: String = name.chars().take(ykien_text::DEFAULT_NAME_LIMIT).collect();
+            draft::save_name(&name);
+            let author = if name.is_empty() {
+                ctx.lang.strings().guest.to_owned()
+            } else {
+                name
+            };
+            // Written now, so an answer lost to a crash or reload is still recognised.
+            save_timer.borrow_mut().take();
+            draft::save_body(&key, &raw);
+            let idem = draft::load(&key)
+                .idempotency_key
+                .unwrap_or_else(draft::new_idempotency_key);
+            draft::save_idempotency_key(&key, Some(&idem));
+            let new = NewComment {
+                author,
+                body,
+                parent: parent_id.clone(),
+            };
+            sending.set(true);
+            outcome.set(Outcome::None);
+            let ctx = ctx.clone();
+            let sending = sending.clone();
+            let outcome = outcome.clone();
+            let count = count.clone();
+            let key = key.clone();
+            let body_ref = body_ref.clone();
+            let on_close = on_close.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = ctx.backend.create(&new, &idem).await;
+                sending.set(false);
+                let s = ctx.lang.strings();
+                let (comment, held) = match result {
+                    Err(e) => {
+                        if let LoadError::Network(detail) = &e {
+                            console_error(&format!("ykien: sending the comment failed: {detail}"));
+                        }
+                        outcome.set(Outcome::Failed {
+                            message: s.send_network.to_owned(),
+                            retry: true,
+                        });
+                        return;
+                    }
+                    Ok(Created::Failed { status, message }) => {
+                        console_error(&ctx.backend.describe_failure(status, message.as_deref()));
+                        let failed = match status {
+                            429 => Outcome::Failed {
+                                message: s.send_rate_limited.to_owned(),
+                                retry: true,
+                            },
+                            500.. => Outcome::Failed {
+                                message: s.send_server.to_owned(),
+                                retry: true,
+                            },
+                            _ => {
+                                // Refused: nothing was stored, the next send is new.
+                                draft::save_idempotency_key(&key, None);
+                                Outcome::Failed {
+                                    message: match message {
+                                        Some(m) => format!("{} {}", s.send_rejected, m),
+                                        None => s.send_rejected.to_owned(),
+                                    },
+                                    retry: false,
+                                }
+                            }
+                        };
+                        outcome.set(failed);
+                        return;
+                    }
+                    Ok(Created::Published(c)) => (c, false),
+                    Ok(Created::Held(c)) => (c, true),
+                };
+                let mut comment = comment.unwrap_or_else(|| Comment {
+                    id: Id {
+                        text: format!("local-{idem}"),
+                        numeric: false,
+                    },
+                    parent: new.parent.clone(),
+                    author: Some(new.author.clone()),
+                    body: Body::Text(new.body.clone()),
+                    created_ms: Some(js_sys::Date::now()),
+                    pending: held,
+                });
+                comment.pending |= held;
+                if comment.parent.is_none() {
+                    comment.parent = new.parent.clone();
+                }
+                draft::clear(&key);
+                if let Some(area) = body_ref.cast::<HtmlTextAreaElement>() {
+                    area.set_value("");
+                }
+                count.set(0);
+                outcome.set(if comment.pending {
+                    Outcome::Held
+                } else {
+                    Outcome::Sent
+                });
+                ctx.on_posted.emit(comment);
+                if let Some(close) = on_close {
+                    close.emit(());
+                }
+            });
+        })
+    };
+
+    let onsubmit = {
+        let submit = submit.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            submit();
+        })
+    };
+    let onkeydown = {
+        let submit = submit.clone();
+        let composing = composing.borrow().clone();
+        let on_close = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.is_composing() || composing.get() {
+                return;
+            }
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                submit();
+            } else if e.key() == "Escape" {
+                if let Some(close) = &on_close {
+                    close.emit(());
+                }
+            }
+        })
+    };
+    let retry = {
+        let submit = submit.clone();
+        Callback::from(move |_: MouseEvent| submit())
+    };
+    let cancel = props
+        .on_close
+        .clone()
+        .map(|close| Callback::from(move |_: MouseEvent| close.emit(())));
+
+    let over = *count > limit;
+    let (counter_id, status_id, name_id, body_id) = &*ids;
+    let is_reply = props.parent.is_some();
+    let body_label = match &props.parent {
+        Some(p) => format!("{} {}", s.reply_to, author_name(&p.0, lang)),
+        None => s.body_label.to_owned(),
+    };
+    html! {
+        <form class={classes!("composer", is_reply.then_some("is-reply"))} {onsubmit} novalidate=true>
+            <div class="composer-identity">
+                <label class="composer-name-label" for={name_id.clone()}>{s.name_label}</label>
+                <input id={name_id.clone()} ref={name_ref} class="composer-name" type="text" autocomplete="nickname"
+                    maxlength={ykien_text::DEFAULT_NAME_LIMIT.to_string()} placeholder={s.guest} />
+            </div>
+            <label class={classes!("composer-body-label", is_reply.then_some("visually-hidden"))}
+                for={body_id.clone()}>{body_label}</label>
+            <textarea id={body_id.clone()} ref={body_ref}
+                class={classes!("composer-body", over.then_some("is-over"))}
+                rows={if is_reply { "3" } else { "4" }}
+                placeholder={if is_reply { s.reply_placeholder } else { s.body_placeholder }}
+                aria-describedby={format!("{counter_id} {status_id}")}
+                aria-invalid={over.then_some("true")}
+                {oninput} {onkeydown} />
+            <div class="composer-bar">
+                <span id={counter_id.clone()} class={classes!("composer-counter", over.then_some("is-over"))}>
+                    {counter(lang, *count, limit)}
+                </span>
+                <span class="composer-hint">{s.shortcut}</span>
+                if let Some(cancel) = cancel {
+                    <button type="button" class="btn btn-quiet composer-cancel" onclick={cancel}>{s.cancel}</button>
+                }
+                <button type="submit" class="btn btn-primary composer-send"
+                    disabled={*count == 0 || over || *sending}
+                    aria-busy={(*sending).then_some("true")}>
+                    { if *sending { s.sending } else { s.send } }
+                </button>
+            </div>
+            <p id={status_id.clone()} class="composer-status" role="status" aria-live="polite">
+                { status_text(lang, over, limit, &outcome) }
+            </p>
+            if let Outcome::Failed { message, retry: can_retry } = &*outcome {
+                <div class="composer-error" role="alert">
+                    <p>{message.clone()}</p>
+                    if *can_retry {
+                        <button type="button" class="btn composer-retry" onclick={retry}>{s.retry}</button>
+                    }
+                </div>
+            }
+        </form>
+    }
+}
+
+/// The polite live region: the over-limit warning while over, then the outcome of
+/// the last send. Failures are announced by the alert instead.
+fn status_text(lang: Lang, over: bool, limit: usize, outcome: &Outcome) -> String {
+    let s = lang.strings();
+    if over {
+        return over_limit(lang, limit);
+    }
+    match outcome {
+        Outcome::Sent => s.sent.to_owned(),
+        Outcome::Held => s.pending_note.to_owned(),
+        Outcome::None | Outcome::Failed { .. } => String::new(),
+    }
+}
+
+thread_local! {
+    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Ids for label/description links, unique within the page's widgets.
+fn unique_ids() -> (String, String, String, String) {
+    let n = NEXT_ID.with(|c| {
+        let n = c.get();
+        c.set(n.wrapping_add(1));
+        n
+    });
+    (
+        format!("ykc{n}-count"),
+        format!("ykc{n}-status"),
+        format!("ykc{n}-name"),
+        format!("ykc{n}-body"),
+    )
+}
