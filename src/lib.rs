@@ -16,6 +16,7 @@ pub mod draft;
 pub mod embed;
 pub mod error;
 pub mod font_scale;
+pub mod held;
 pub mod hooks;
 pub mod i18n;
 pub mod json;

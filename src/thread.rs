@@ -119,9 +119,11 @@ impl Thread {
         duplicates
     }
 
-    /// The reader's own comment, accepted by the API (or held for moderation).
+    /// The reader's own comment, accepted by the API (or held for moderation, which
+    /// the API's total does not count either).
     pub fn add_own(&mut self, comment: Comment, order: Order) {
-        if self.place(comment, order) {
+        let counts = !comment.pending;
+        if self.place(comment, order) && counts {
             self.posted = self.posted.saturating_add(1);
         }
     }

@@ -538,7 +538,7 @@ async fn a_reply_held_for_moderation_shows_only_as_awaiting_approval() {
             list(vec![comment("a", None, "Lan", "Một")])
         }
     });
-    let (host, _handle) = mount("t-held", &[]);
+    let (host, mut handle) = mount("t-held", &[]);
     let item = wait_for("list", || find(&host, "li.comment[data-id='a']")).await;
     let reply: HtmlElement = item
         .query_selector("button.comment-reply")

@@ -14,6 +14,7 @@ use crate::comments_api::Backend;
 use crate::config::{adapter_error, AdapterSource, CommentsConfig, LoadWhen, Theme};
 use crate::dom::{console_error, console_warn};
 use crate::error::LoadError;
+use crate::held;
 use crate::hooks::use_near_viewport;
 use crate::i18n::{comments_heading, Lang};
 use crate::json;
@@ -54,6 +55,8 @@ struct Feed {
     thread: Thread,
     status: Status,
     order: Order,
+    /// The thread id, for the held comments remembered on this device.
+    id: String,
 }
 
 enum Action {
@@ -73,12 +76,27 @@ impl Reducible for Feed {
             Action::Failed(e) => feed.status = Status::Failed(e),
             Action::Page(page) => {
                 feed.status = Status::Idle;
+                let now = js_sys::Date::now();
+                held::forget(&feed.id, now, |id| {
+                    page.comments.iter().any(|c| c.id == *id)
+                });
+                let first = !feed.thread.is_loaded();
                 let dups = feed.thread.add_page(page);
                 if dups > 0 {
                     console_warn(&format!("ykien: {dups} duplicate comment id(s) ignored"));
                 }
+                if first {
+                    for c in held::load(&feed.id, now) {
+                        feed.thread.add_own(c, feed.order);
+                    }
+                }
             }
-            Action::Posted(c) => feed.thread.add_own(c, feed.order),
+            Action::Posted(c) => {
+                if c.pending {
+                    held::remember(&feed.id, &c, js_sys::Date::now());
+                }
+                feed.thread.add_own(c, feed.order);
+            }
         }
         Rc::new(feed)
     }
@@ -215,6 +233,7 @@ fn Section(props: &SectionProps) -> Html {
         thread: Thread::new(),
         status: Status::Idle,
         order: props.backend.adapter.order(),
+        id: props.backend.thread.clone(),
     });
     let in_flight = use_mut_ref(|| Rc::new(Cell::new(false)));
     let controller = use_mut_ref(|| None::<AbortController>);
