@@ -12,6 +12,7 @@ mod sh;
 mod site;
 mod test;
 mod tools;
+mod widget_bench;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,7 +24,9 @@ tasks:
   demo    build the widget and serve the demo at http://127.0.0.1:8080 (Ctrl-C stops)
   test    every check: fmt, clippy, native tests, browser tests, size budget, end-to-end
   dist    build the release widget into dist/ and print file sizes
-  bench   widget sizes and the reference server's throughput (a table, not a test)
+  bench   widget sizes, the widget's rendering/typing cost in Chromium and the
+          reference server's throughput (tables, not tests);
+          `bench widget` or `bench server` runs one of the two
 ";
 
 fn main() -> ExitCode {
@@ -33,7 +36,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&root, &args[1..]),
         Some("test") => test::run_all(&root),
         Some("dist") => dist::build(&root).map(|report| report.print()),
-        Some("bench") => bench(&root),
+        Some("bench") => bench(&root, args.get(1).map(String::as_str)),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -73,9 +76,26 @@ fn demo(root: &Path, args: &[String]) -> Result<(), String> {
     running.wait()
 }
 
-fn bench(root: &Path) -> Result<(), String> {
-    let report = dist::build(root)?;
-    report.print();
-    println!();
-    server_bench::run(root).map(|_| ())
+fn bench(root: &Path, which: Option<&str>) -> Result<(), String> {
+    let (widget, server) = match which {
+        None => (true, true),
+        Some("widget") => (true, false),
+        Some("server") => (false, true),
+        Some(other) => {
+            return Err(format!(
+                "unknown bench `{other}`: expected `widget` or `server`\n\n{USAGE}"
+            ))
+        }
+    };
+    if widget {
+        let report = dist::build(root)?;
+        report.print();
+        println!();
+        widget_bench::run(root)?;
+    }
+    if server {
+        println!();
+        server_bench::run(root)?;
+    }
+    Ok(())
 }

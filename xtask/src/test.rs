@@ -72,6 +72,7 @@ pub fn run_all(root: &Path) -> Result<(), String> {
     }
 
     step("end-to-end (playwright-core, Chromium)");
+    ensure_json_server(root)?;
     let site = site::assemble_site(root)?;
     let exe = server::build(root)?;
     let db_dir = root.join("target/e2e");
@@ -82,11 +83,28 @@ pub fn run_all(root: &Path) -> Result<(), String> {
     run(Command::new("node")
         .current_dir(root)
         .args(["--test", "--test-concurrency=1", "e2e/"])
-        .env("YKIEN_BASE_URL", running.base_url()))?;
+        .env("YKIEN_BASE_URL", running.base_url())
+        // The adapter tests (e2e/adapters.test.mjs) start their own API servers, which
+        // serve this same assembled site.
+        .env("YKIEN_SITE_DIR", &site)
+        // e2e/comments.test.mjs runs its own reference server so it can stop it.
+        .env("YKIEN_SERVER_BIN", &exe))?;
     drop(running);
 
     println!("\nall checks passed");
     Ok(())
+}
+
+/// json-server (pinned in package-lock.json) is a test-only dependency the build-tool
+/// check in `tools` does not look for, so a `node_modules/` installed before it was
+/// added would lack it: reinstall from the lockfile then.
+fn ensure_json_server(root: &Path) -> Result<(), String> {
+    if root.join("node_modules/json-server/package.json").exists() {
+        return Ok(());
+    }
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(root))
 }
 
 fn step(name: &str) {
