@@ -172,6 +172,11 @@ async function loaded(w, total, label = "Ý kiến") {
 function snapshot(w) {
   return w.host.evaluate((host) => {
     const ownOf = (li, sel) => [...li.querySelectorAll(sel)].find((el) => el.closest("li.comment") === li) ?? null;
+    // Off-screen items skip rendering (content-visibility: auto), and innerText of
+    // unrendered content is empty: render them all for the snapshot.
+    for (const li of host.shadowRoot.querySelectorAll("ol.comment-list > li.comment")) {
+      li.style.contentVisibility = "visible";
+    }
     return [...host.shadowRoot.querySelectorAll("li.comment")].map((li) => {
       const body = ownOf(li, ".comment-body");
       return {

@@ -12,7 +12,7 @@ mod font_controls;
 
 pub use article_app::{ArticleApp, ArticleAppProps};
 pub use article_view::{ArticleView, ArticleViewProps};
-pub use comment_list::{comment_list, CommentItem, CommentItemProps};
+pub use comment_list::comment_list;
 pub use comments_app::{CommentsApp, CommentsAppProps, Ctx};
 pub use composer::{Composer, ComposerProps};
 pub use controls_app::{ControlsApp, ControlsAppProps};

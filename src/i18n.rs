@@ -4,7 +4,7 @@
 //! so that a missing translation is a compile error rather than a blank button.
 
 /// Interface language. Vietnamese first: the product grew from a Vietnamese news page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     #[default]
     Vi,

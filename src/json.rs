@@ -102,12 +102,31 @@ mod browser {
     }
 
     impl Json for JsValue {
+        // Called for every field of every comment, so it avoids calls into JS where
+        // it can: one `Reflect.get`, then own-ness is only checked where an inherited
+        // value could pass for JSON data. Values `JSON.parse` produces are never
+        // functions, and the only inherited non-functions are `__proto__` (the
+        // prototype) and an array's own `length` and indices.
         fn member(&self, key: &str) -> Option<Self> {
-            let obj = self.dyn_ref::<Object>()?;
-            if Array::is_array(self) || !Object::has_own(obj, &JsValue::from_str(key)) {
+            if !self.is_object() {
                 return None;
             }
-            Reflect::get(obj, &JsValue::from_str(key)).ok()
+            let js_key = JsValue::from_str(key);
+            let value = Reflect::get(self, &js_key).ok()?;
+            if value.is_undefined() || value.is_function() {
+                return None;
+            }
+            // Arrays are not objects here (as natively): their indices and `length`
+            // are own properties, so those keys get the full check.
+            let suspect = matches!(key, "__proto__" | "length")
+                || (!key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()));
+            if suspect
+                && (Array::is_array(self)
+                    || !Object::has_own(self.unchecked_ref::<Object>(), &js_key))
+            {
+                return None;
+            }
+            Some(value)
         }
         fn string(&self) -> Option<String> {
             self.as_string()

@@ -7,8 +7,10 @@
 //! thousand times over.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use wasm_bindgen::JsValue;
+use yew::AttrValue;
 
 use crate::i18n::Lang;
 
@@ -41,14 +43,43 @@ pub fn iso_ms(ms: f64) -> Option<String> {
     Some(date.to_iso_string().into())
 }
 
-/// "5 phút trước" / "5 minutes ago".
-pub fn format_relative(now_ms: f64, then_ms: f64, lang: Lang) -> String {
+/// "5 phút trước" / "5 minutes ago". A thread has only a few distinct values, so
+/// each is formatted once.
+pub fn format_relative(now_ms: f64, then_ms: f64, lang: Lang) -> AttrValue {
     match relative(now_ms, then_ms) {
-        Relative::JustNow => lang.strings().just_now.to_owned(),
-        Relative::Ago(value, unit) => {
-            with_formatters(lang, |f| f.relative.format(-value, unit).into())
-        }
+        Relative::JustNow => AttrValue::Static(lang.strings().just_now),
+        Relative::Ago(value, unit) => RELATIVE.with(|cache| {
+            cache
+                .borrow_mut()
+                .entry((value as i64, unit, lang))
+                .or_insert_with(|| {
+                    let text: String =
+                        with_formatters(lang, |f| f.relative.format(-value, unit).into());
+                    AttrValue::from(text)
+                })
+                .clone()
+        }),
     }
+}
+
+/// The `datetime` attribute and the full local time shown on hover, formatted once
+/// per instant: re-rendering a long thread must not call `Intl` again for each.
+pub fn time_strings(ms: f64, lang: Lang) -> Option<(AttrValue, AttrValue)> {
+    TIMES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(hit) = cache.get(&(ms.to_bits(), lang)) {
+            return Some(hit.clone());
+        }
+        let iso = AttrValue::from(iso_ms(ms)?);
+        let exact = AttrValue::from(format_ms(ms, lang));
+        cache.insert((ms.to_bits(), lang), (iso.clone(), exact.clone()));
+        Some((iso, exact))
+    })
+}
+
+/// Creates the formatters for `lang` ahead of use.
+pub fn warm_up(lang: Lang) {
+    with_formatters(lang, |_| ());
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,6 +123,10 @@ struct Formatters {
 
 thread_local! {
     static FORMATTERS: RefCell<Vec<Formatters>> = const { RefCell::new(Vec::new()) };
+    static RELATIVE: RefCell<HashMap<(i64, &'static str, Lang), AttrValue>> =
+        RefCell::new(HashMap::new());
+    static TIMES: RefCell<HashMap<(u64, Lang), (AttrValue, AttrValue)>> =
+        RefCell::new(HashMap::new());
 }
 
 fn with_formatters<R>(lang: Lang, f: impl FnOnce(&Formatters) -> R) -> R {

@@ -2,14 +2,17 @@
 //! thread state; the composer owns what the reader types, so typing never re-renders
 //! the list.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::AbortController;
 use yew::prelude::*;
 
-use super::{comment_list, Composer};
-use crate::adapter::{Adapter, Comment, ListPage, Order, Page};
+use super::comment_list::{comment_list, BodyCache, ListView};
+use super::Composer;
+use crate::adapter::{Adapter, Comment, Id, ListPage, Order, Page};
 use crate::comments_api::Backend;
 use crate::config::{adapter_error, AdapterSource, CommentsConfig, LoadWhen, Theme};
 use crate::dom::{console_error, console_warn};
@@ -52,7 +55,9 @@ enum Status {
 
 #[derive(Clone)]
 struct Feed {
-    thread: Thread,
+    /// Shared, not cloned, by each new state: copying a 1,000-comment index on every
+    /// action was a measurable part of rendering. Only the reducer mutates it.
+    thread: Rc<RefCell<Thread>>,
     status: Status,
     order: Order,
     /// The thread id, for the held comments remembered on this device.
@@ -80,22 +85,24 @@ impl Reducible for Feed {
                 held::forget(&feed.id, now, |id| {
                     page.comments.iter().any(|c| c.id == *id)
                 });
-                let first = !feed.thread.is_loaded();
-                let dups = feed.thread.add_page(page);
+                let mut thread = feed.thread.borrow_mut();
+                let first = !thread.is_loaded();
+                let dups = thread.add_page(page);
                 if dups > 0 {
                     console_warn(&format!("ykien: {dups} duplicate comment id(s) ignored"));
                 }
                 if first {
                     for c in held::load(&feed.id, now) {
-                        feed.thread.add_own(c, feed.order);
+                        thread.add_own(c, feed.order);
                     }
                 }
+                drop(thread);
             }
             Action::Posted(c) => {
                 if c.pending {
                     held::remember(&feed.id, &c, js_sys::Date::now());
                 }
-                feed.thread.add_own(c, feed.order);
+                feed.thread.borrow_mut().add_own(c, feed.order);
             }
         }
         Rc::new(feed)
@@ -230,12 +237,43 @@ fn Section(props: &SectionProps) -> Html {
     let lang = props.lang;
     let s = lang.strings();
     let feed = use_reducer(|| Feed {
-        thread: Thread::new(),
+        thread: Rc::new(RefCell::new(Thread::new())),
         status: Status::Idle,
         order: props.backend.adapter.order(),
         id: props.backend.thread.clone(),
     });
     let in_flight = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let replying = use_state(|| None::<Id>);
+    let bodies: BodyCache = use_mut_ref(HashMap::new);
+    let list_ref = use_node_ref();
+    // Closing a reply form returns focus to its Reply button, so keyboard users keep
+    // their place.
+    let close_reply = {
+        let replying = replying.clone();
+        let list_ref = list_ref.clone();
+        use_callback((*replying).clone(), move |_: (), open| {
+            let open = open.clone();
+            replying.set(None);
+            let (Some(open), Some(list)) = (open, list_ref.cast::<web_sys::Element>()) else {
+                return;
+            };
+            let Ok(buttons) = list.query_selector_all("button.comment-reply") else {
+                return;
+            };
+            for i in 0..buttons.length() {
+                let Some(b) = buttons
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                else {
+                    continue;
+                };
+                if b.get_attribute("data-reply").as_deref() == Some(open.text.as_str()) {
+                    let _ = b.focus();
+                    break;
+                }
+            }
+        })
+    };
     let controller = use_mut_ref(|| None::<AbortController>);
 
     let ctx = {
@@ -261,6 +299,9 @@ fn Section(props: &SectionProps) -> Html {
                 return;
             }
             dispatcher.dispatch(Action::Loading);
+            // Creating the first Intl formatter loads locale data (~10 ms): do it while
+            // the network is busy rather than after the answer.
+            crate::time::warm_up(lang);
             let abort = AbortController::new().ok();
             let signal = abort.as_ref().map(AbortController::signal);
             *controller.borrow_mut() = abort;
@@ -309,7 +350,7 @@ fn Section(props: &SectionProps) -> Html {
         });
     }
 
-    let thread = &feed.thread;
+    let thread = feed.thread.borrow();
     let next = thread.next_page().cloned();
     let status = match (&feed.status, thread.is_loaded()) {
         (Status::Loading, false) | (Status::Idle, false) => loading_view(lang),
@@ -356,6 +397,35 @@ fn Section(props: &SectionProps) -> Html {
     };
     let busy = matches!(feed.status, Status::Loading) || !thread.is_loaded();
 
+    // One listener for every Reply button in the list (see `comment_list`).
+    let onclick = {
+        let replying = replying.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(button) = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|t| t.closest("button.comment-reply").ok().flatten())
+            else {
+                return;
+            };
+            let Some(id) = button.get_attribute("data-reply") else {
+                return;
+            };
+            let same = replying.as_ref().is_some_and(|open| open.text == id);
+            replying.set((!same).then_some(Id {
+                text: id,
+                numeric: false,
+            }));
+        })
+    };
+    let view = ListView {
+        lang,
+        depth: props.config.depth,
+        replying: replying.as_ref(),
+        on_close: &close_reply,
+        bodies: &bodies,
+        now_ms: js_sys::Date::now(),
+    };
+
     html! {
         <ContextProvider<Rc<Ctx>> context={ctx.clone()}>
             <section class="comments" aria-labelledby="ykien-comments-title"
@@ -365,7 +435,9 @@ fn Section(props: &SectionProps) -> Html {
                 </h2>
                 <Composer />
                 { status }
-                { comment_list(thread.roots(), props.config.depth) }
+                <div class="comments-list-wrap" ref={list_ref} {onclick}>
+                    { comment_list(thread.roots(), &view) }
+                </div>
                 { more }
             </section>
         </ContextProvider<Rc<Ctx>>>
