@@ -15,41 +15,51 @@ fn key(thread: &str) -> String {
     format!("ykien:held:{}:{thread}", thread.len())
 }
 
+/// A held comment and when it was remembered (its own time may be the server's,
+/// and a wrong client clock must not expire it early).
+type Kept = (Comment, f64);
+
 /// Remembers a held comment (storage keeps the newest first).
 pub fn remember(thread: &str, comment: &Comment, now_ms: f64) {
     let mut all = stored(thread, now_ms);
-    all.retain(|c| c.id != comment.id);
-    all.insert(0, comment.clone());
+    all.retain(|(c, _)| c.id != comment.id);
+    all.insert(0, (comment.clone(), now_ms));
     all.truncate(MAX_KEPT);
     save(thread, &all);
 }
 
 /// The held comments still worth showing, oldest first (the order they were posted).
 pub fn load(thread: &str, now_ms: f64) -> Vec<Comment> {
-    let mut all = stored(thread, now_ms);
-    all.reverse();
-    all
+    stored(thread, now_ms)
+        .into_iter()
+        .rev()
+        .map(|(c, _)| c)
+        .collect()
 }
 
-fn stored(thread: &str, now_ms: f64) -> Vec<Comment> {
+fn stored(thread: &str, now_ms: f64) -> Vec<Kept> {
     let Some(text) = storage::get(&key(thread)) else {
         return Vec::new();
     };
     let mut out = decode(&text);
-    out.retain(|c| c.created_ms.is_some_and(|t| now_ms - t < WEEK_MS));
+    out.retain(|(_, saved)| now_ms - saved < WEEK_MS);
     out
 }
 
 /// Drops those the API now lists: they were approved and are shown from the list.
 pub fn forget(thread: &str, now_ms: f64, listed: impl Fn(&Id) -> bool) {
     let all = stored(thread, now_ms);
-    let kept: Vec<Comment> = all.iter().filter(|c| !listed(&c.id)).cloned().collect();
+    let kept: Vec<Kept> = all
+        .iter()
+        .filter(|(c, _)| !listed(&c.id))
+        .cloned()
+        .collect();
     if kept.len() != all.len() {
         save(thread, &kept);
     }
 }
 
-fn save(thread: &str, all: &[Comment]) {
+fn save(thread: &str, all: &[Kept]) {
     if all.is_empty() {
         storage::remove(&key(thread));
     } else {
@@ -57,17 +67,17 @@ fn save(thread: &str, all: &[Comment]) {
     }
 }
 
-fn encode(all: &[Comment]) -> String {
+fn encode(all: &[Kept]) -> String {
     let items: Vec<String> = all
         .iter()
-        .map(|c| {
+        .map(|(c, saved)| {
             let (body, html) = match &c.body {
                 Body::Text(t) => (t, false),
                 Body::Html(h) => (h, true),
             };
             let parent = c.parent.as_ref().map_or("null".to_owned(), |p| quote(&p.text));
             format!(
-                "{{\"id\":{},\"num\":{},\"parent\":{},\"author\":{},\"body\":{},\"html\":{},\"at\":{}}}",
+                "{{\"id\":{},\"num\":{},\"parent\":{},\"author\":{},\"body\":{},\"html\":{},\"at\":{},\"saved\":{}}}",
                 quote(&c.id.text),
                 c.id.numeric,
                 parent,
@@ -75,6 +85,7 @@ fn encode(all: &[Comment]) -> String {
                 quote(body),
                 html,
                 c.created_ms.map_or(0, |t| t as i64),
+                *saved as i64,
             )
         })
         .collect();
@@ -83,7 +94,7 @@ fn encode(all: &[Comment]) -> String {
 
 /// Stored text is ours but storage is shared with the whole origin: read it as
 /// untrusted, skipping anything malformed.
-fn decode(text: &str) -> Vec<Comment> {
+fn decode(text: &str) -> Vec<Kept> {
     let Ok(value) = json::parse(text) else {
         return Vec::new();
     };
@@ -98,7 +109,8 @@ fn decode(text: &str) -> Vec<Comment> {
                 .member("html")
                 .and_then(|h| h.boolean())
                 .unwrap_or(false);
-            Some(Comment {
+            let saved = item.member("saved").and_then(|t| t.number())?;
+            let comment = Comment {
                 id: Id {
                     text: id,
                     numeric: item
@@ -121,7 +133,8 @@ fn decode(text: &str) -> Vec<Comment> {
                 },
                 created_ms: item.member("at").and_then(|t| t.number()),
                 pending: true,
-            })
+            };
+            Some((comment, saved))
         })
         .collect()
 }
@@ -146,8 +159,10 @@ mod tests {
             created_ms: Some(1_700_000_000_123.0),
             pending: true,
         };
-        let back = decode(&encode(std::slice::from_ref(&c)));
+        let back = decode(&encode(&[(c.clone(), 1_800_000_000_000.0)]));
         assert_eq!(back.len(), 1);
+        assert_eq!(back[0].1, 1_800_000_000_000.0);
+        let back: Vec<Comment> = back.into_iter().map(|(c, _)| c).collect();
         assert_eq!(back[0].id.text, "a\"b");
         assert!(back[0].id.numeric);
         assert_eq!(back[0].parent, c.parent);

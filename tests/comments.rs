@@ -596,6 +596,22 @@ async fn a_reply_held_for_moderation_shows_only_as_awaiting_approval() {
         item.query_selector("form.composer").unwrap().is_none(),
         "the reply form closed"
     );
+    assert_eq!(
+        text_of(&host, "h2.comments-title"),
+        "Ý kiến (1)",
+        "held comments are not counted"
+    );
+
+    // After a reload the API still does not list it, but its author still sees it.
+    handle.unmount();
+    let (host, _handle) = mount("t-held", &[]);
+    wait_for("held reply after remount", || {
+        find(
+            &host,
+            "li.comment[data-id='a'] ol.comment-replies li.is-pending[data-id='r1']",
+        )
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
