@@ -97,26 +97,24 @@ fn item(
     html! {
         <li key={id.clone()} class={classes!("comment", comment.pending.then_some("is-pending"))}
             data-id={id.clone()}>
-            <article class="comment-card">
-                <header class="comment-head">
-                    <span class="comment-author">{author_name(comment, lang)}</span>
-                    { for answers.map(|to| html! {
-                        <span class="comment-to">{format!("↪ {}", author_name(to, lang))}</span>
-                    }) }
-                    { time_view(comment, lang, view.now_ms) }
-                    if comment.pending {
-                        <span class="comment-pending">{s.pending}</span>
-                    }
-                </header>
-                { comment_body(&comment.body, body_html) }
-                if comment.pending {
-                    <p class="comment-pending-note">{s.pending_note}</p>
-                }
-                <button type="button" class="comment-reply" data-reply={id.clone()}
-                    aria-expanded={if open { "true" } else { "false" }}>
-                    {s.reply}
-                </button>
-            </article>
+            // No wrappers inside the item: a long thread is thousands of elements,
+            // and each one costs rendering time.
+            <span class="comment-author">{author_name(comment, lang)}</span>
+            { for answers.map(|to| html! {
+                <span class="comment-to">{format!("↪ {}", author_name(to, lang))}</span>
+            }) }
+            { time_view(comment, lang, view.now_ms) }
+            if comment.pending {
+                <span class="comment-pending">{s.pending}</span>
+            }
+            { comment_body(&comment.body, body_html) }
+            if comment.pending {
+                <p class="comment-pending-note">{s.pending_note}</p>
+            }
+            <button type="button" class="comment-reply" data-reply={id.clone()}
+                aria-expanded={if open { "true" } else { "false" }}>
+                {s.reply}
+            </button>
             if open {
                 <Composer parent={Some(Shared(comment.clone()))} on_close={view.on_close.clone()} />
             }
