@@ -98,11 +98,13 @@ fn item(
         <li key={id.clone()} class={classes!("comment", comment.pending.then_some("is-pending"))}
             data-id={id.clone()}>
             // No wrappers inside the item: a long thread is thousands of elements,
-            // and each one costs rendering time.
+            // and each one costs rendering time. Optional parts are `Option<Html>`
+            // defaulting to an empty node, never `{ for … }`, so the children keep
+            // their positions.
             <span class="comment-author">{author_name(comment, lang)}</span>
-            { for answers.map(|to| html! {
+            { answers.map(|to| html! {
                 <span class="comment-to">{format!("↪ {}", author_name(to, lang))}</span>
-            }) }
+            }).unwrap_or_default() }
             { time_view(comment, lang, view.now_ms) }
             if comment.pending {
                 <span class="comment-pending">{s.pending}</span>
@@ -118,7 +120,10 @@ fn item(
             if open {
                 <Composer parent={Some(Shared(comment.clone()))} on_close={view.on_close.clone()} />
             }
-            { for replies }
+            // Always one child, even when empty: Yew matches unkeyed children by
+            // position, and a child appearing here would make it rebuild the item
+            // (and drop the focus of its Reply button).
+            { replies.unwrap_or_default() }
         </li>
     }
 }

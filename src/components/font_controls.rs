@@ -56,10 +56,12 @@ pub fn FontControls(props: &FontControlsProps) -> Html {
                 <span aria-hidden="true">{"A"}</span>
             </button>
             <button type="button" class="fc-btn fc-reset" ref={reset_ref}
-                aria-label={format!("{} ({})", s.font_reset, percent(props.lang, scale.permille()))}
                 title={s.font_reset}
                 disabled={scale.is_default()} onclick={on_reset}>
-                <span aria-hidden="true">{percent(props.lang, scale.permille())}</span>
+                // The name is the visible "100%" after a hidden description, so
+                // speech input ("click 100%") and screen readers agree (WCAG 2.5.3).
+                <span class="visually-hidden">{format!("{} ", s.font_reset)}</span>
+                {percent(props.lang, scale.permille())}
             </button>
             <span class="visually-hidden" role="status" aria-live="polite">
                 { if *changed { font_size_status(props.lang, scale.permille()) } else { String::new() } }

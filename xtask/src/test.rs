@@ -72,7 +72,7 @@ pub fn run_all(root: &Path) -> Result<(), String> {
     }
 
     step("end-to-end (playwright-core, Chromium)");
-    ensure_json_server(root)?;
+    ensure_e2e_packages(root)?;
     let site = site::assemble_site(root)?;
     let exe = server::build(root)?;
     let db_dir = root.join("target/e2e");
@@ -95,11 +95,20 @@ pub fn run_all(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// json-server (pinned in package-lock.json) is a test-only dependency the build-tool
-/// check in `tools` does not look for, so a `node_modules/` installed before it was
-/// added would lack it: reinstall from the lockfile then.
-fn ensure_json_server(root: &Path) -> Result<(), String> {
-    if root.join("node_modules/json-server/package.json").exists() {
+/// Test-only npm packages (pinned in package-lock.json) that the build-tool check in
+/// `tools` does not look for: a `node_modules/` installed before one of them was added
+/// would lack it, so reinstall from the lockfile then.
+const E2E_PACKAGES: &[&str] = &["json-server", "axe-core"];
+
+fn ensure_e2e_packages(root: &Path) -> Result<(), String> {
+    let missing = E2E_PACKAGES.iter().any(|p| {
+        !root
+            .join("node_modules")
+            .join(p)
+            .join("package.json")
+            .exists()
+    });
+    if !missing {
         return Ok(());
     }
     run(Command::new("npm")

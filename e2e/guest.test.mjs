@@ -1,0 +1,172 @@
+// End-to-end: the comment section as a guest on the demo news site — accessibility
+// (axe-core), keyboard-only use, a phone-sized screen, and a comment API that answers
+// with garbage. Against the server `cargo xtask test` started (YKIEN_BASE_URL).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { launch, BASE } from "./browser.mjs";
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function open(path, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = { pageErrors: [] };
+  page.on("pageerror", (e) => problems.pageErrors.push(String(e)));
+  await page.goto(BASE + path);
+  return { context, page, problems };
+}
+
+/// Scrolls to the section (it loads lazily) and waits for the first comment.
+async function loadedComments(page) {
+  const host = page.locator("ykien-comments");
+  await host.scrollIntoViewIfNeeded();
+  await page.locator("ykien-comments li.comment").first().waitFor();
+  return host;
+}
+
+/// axe-core over the page; only results inside the widget's shadow roots count (the
+/// demo page's own markup is not ours to judge here).
+async function axeWidgetViolations(page) {
+  // Injected through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(AXE_SOURCE);
+  const results = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ["violations"] }),
+  );
+  return results.violations
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes
+        .filter((n) => JSON.stringify(n.target).includes("ykien-"))
+        .map((n) => `${JSON.stringify(n.target)} ${n.failureSummary}`),
+    }))
+    .filter((v) => v.nodes.length > 0 && (v.impact === "serious" || v.impact === "critical"));
+}
+
+for (const [path, lang] of [["/", "vi"], ["/demo/en.html", "en"]]) {
+  for (const colorScheme of ["light", "dark"]) {
+    test(`axe: no serious or critical violations in the widget (${lang}, ${colorScheme})`, async () => {
+      const { context, page, problems } = await open(path, { colorScheme });
+      const host = await loadedComments(page);
+      // The states a reader meets: an open reply form and an over-limit composer.
+      await host.locator("li.comment button.comment-reply").first().click();
+      await host.locator("li.comment form.composer textarea").waitFor();
+      await host.locator("textarea.composer-body").first().fill("x".repeat(501));
+      await host.locator(".composer-counter.is-over").first().waitFor();
+      assert.deepEqual(await axeWidgetViolations(page), []);
+      assert.deepEqual(problems.pageErrors, []);
+      await context.close();
+    });
+  }
+}
+
+test("keyboard only: write and send a comment, open a reply, send it, focus comes back", async () => {
+  const { context, page, problems } = await open("/");
+  const host = await loadedComments(page);
+  const active = () =>
+    page.evaluate(() => {
+      const el = document.querySelector("ykien-comments")?.shadowRoot?.activeElement;
+      return el ? { cls: el.className, outline: getComputedStyle(el).outlineStyle } : null;
+    });
+
+  // Tab from the top of the page into the comment box.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  let reached = null;
+  for (let i = 0; i < 80 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    const a = await active();
+    if (a?.cls.includes("composer-body")) reached = a;
+  }
+  assert.ok(reached, "the comment box is reachable with Tab");
+  assert.notEqual(reached.outline, "none", "focus is visible");
+  const text = `Gõ bằng bàn phím ${Date.now()}`;
+  await page.keyboard.type(text);
+  await page.keyboard.press("Control+Enter");
+  const mine = host.locator("ol.comment-list > li.comment").first();
+  await mine.locator(".comment-body", { hasText: text }).waitFor();
+
+  // On to that comment's Reply button, Enter opens the form with focus in it.
+  let onReply = false;
+  for (let i = 0; i < 20 && !onReply; i++) {
+    await page.keyboard.press("Tab");
+    onReply = (await active())?.cls.includes("comment-reply") ?? false;
+  }
+  assert.ok(onReply, "Reply is reachable with Tab");
+  assert.notEqual((await active()).outline, "none", "focus is visible on Reply");
+  await page.keyboard.press("Enter");
+  await mine.locator("form.composer textarea").waitFor();
+  assert.ok((await active())?.cls.includes("composer-body"), "focus moved into the reply form");
+  await page.keyboard.type("Trả lời bằng bàn phím");
+  await page.keyboard.press("Control+Enter");
+  await mine.locator("ol.comment-replies .comment-body", { hasText: "Trả lời bằng bàn phím" }).waitFor();
+  assert.ok((await active())?.cls.includes("comment-reply"), "focus returned to Reply");
+
+  // Escape closes a reply form without sending.
+  await page.keyboard.press("Enter");
+  await mine.locator("form.composer textarea").waitFor();
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => !document.querySelector("ykien-comments").shadowRoot.querySelector("li.comment form.composer"));
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test("phone, 360 × 740: no horizontal scroll and touch targets of at least 44 px", async () => {
+  const { context, page } = await open("/", { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  const host = await loadedComments(page);
+  await host.locator("li.comment button.comment-reply").first().click();
+  await host.locator("li.comment form.composer textarea").waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+  const small = await page.evaluate(() => {
+    const root = document.querySelector("ykien-comments").shadowRoot;
+    return [...root.querySelectorAll("button, input, textarea")]
+      .filter((el) => el.getClientRects().length > 0)
+      .map((el) => ({ el: el.className, ...el.getBoundingClientRect().toJSON() }))
+      .filter((r) => r.height < 44 || r.width < 44)
+      .map((r) => `${r.el} ${Math.round(r.width)}×${Math.round(r.height)}`);
+  });
+  assert.deepEqual(small, []);
+  await context.close();
+});
+
+for (const [name, reply] of [
+  ["HTTP 500", { status: 500, contentType: "application/json", body: '{"error":{"code":"internal","message":"boom"}}' }],
+  ["an HTML error page", { status: 200, contentType: "text/html", body: "<!doctype html><h1>502 Bad Gateway</h1>" }],
+  ["truncated JSON", { status: 200, contentType: "application/json", body: '{"comments":[{"id":"a","body":"cắt ng' }],
+  ["JSON of the wrong shape", { status: 200, contentType: "application/json", body: '{"data":[]}' }],
+]) {
+  test(`a comment API answering with ${name}: a clear error, then retry works`, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    let broken = true;
+    await page.route("**/api/v1/threads/*/comments*", (route) =>
+      broken && route.request().method() === "GET" ? route.fulfill(reply) : route.continue(),
+    );
+    await page.goto(BASE + "/");
+    const host = page.locator("ykien-comments");
+    await host.scrollIntoViewIfNeeded();
+    await host.locator("textarea.composer-body").fill("Bản nháp vẫn còn");
+    const error = host.locator(".comments-error");
+    await error.waitFor();
+    assert.match(await error.textContent(), /Không tải được ý kiến\./);
+    assert.equal(await host.locator("h2.comments-title").textContent(), "Ý kiến ()");
+    broken = false;
+    await host.locator("button.comments-retry").click();
+    await page.locator("ykien-comments li.comment").first().waitFor();
+    assert.equal(await host.locator("textarea.composer-body").inputValue(), "Bản nháp vẫn còn");
+    assert.deepEqual(pageErrors, [], "no uncaught exception on the page");
+    await context.close();
+  });
+}
