@@ -648,3 +648,40 @@ async fn a_list_that_fails_offers_retry_and_keeps_the_draft() {
     .await;
     assert_eq!(textarea(&host).value(), "đang viết");
 }
+
+#[wasm_bindgen_test]
+async fn text_typed_while_sending_is_kept_and_the_form_cannot_send_twice() {
+    clear_storage();
+    let api = FakeApi::install(|s| {
+        if s.method == "POST" {
+            Reply::Held(
+                201,
+                serde_json::json!({"comment": comment("s1", None, "Khách", "Lần một")}).to_string(),
+            )
+        } else {
+            list(vec![])
+        }
+    });
+    let (host, _handle) = mount("t-typing", &[]);
+    wait_for("empty state", || find(&host, ".comments-empty")).await;
+    let area = textarea(&host);
+    type_into(&area, "Lần một").await;
+    send_button(&host).click();
+    wait_for("the post", || api.posts().first().cloned()).await;
+    yew::scheduler::flush().await;
+    assert!(
+        send_button(&host).disabled(),
+        "no second send while the first is in flight"
+    );
+    assert_eq!(text_of(&host, "button.composer-send"), "Đang gửi…");
+    ctrl_enter(&area);
+    type_into(&area, "Lần một, và thêm nữa").await;
+    api.release();
+    wait_for("the comment", || find(&host, "li.comment[data-id='s1']")).await;
+    assert_eq!(api.posts().len(), 1);
+    assert_eq!(
+        area.value(),
+        "Lần một, và thêm nữa",
+        "newer text is not cleared"
+    );
+}

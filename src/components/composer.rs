@@ -269,10 +269,17 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     comment.parent = new.parent.clone();
                 }
                 draft::clear(&key);
+                // The reader may have kept typing while it was sent: clear only what
+                // was sent, and keep anything newer as the next draft.
                 if let Some(area) = body_ref.cast::<HtmlTextAreaElement>() {
-                    area.set_value("");
+                    let now = area.value();
+                    if now == raw {
+                        area.set_value("");
+                        count.set(0);
+                    } else {
+                        draft::save_body(&key, &now);
+                    }
                 }
-                count.set(0);
                 outcome.set(if comment.pending {
                     Outcome::Held
                 } else {
