@@ -108,5 +108,43 @@ fn config_pairs(config: &JsValue) -> Vec<(String, String)> {
 pub fn start() {
     yew::set_custom_panic_hook(Box::new(|info| {
         dom::console_error(&format!("ykien: internal error, please report: {info}"));
+        show_crashed();
     }));
+}
+
+/// After a panic the module is dead (`panic = "abort"`), so every widget on the page
+/// would freeze as it is. Each one is replaced by a short message in its language
+/// instead; the page's own content (and the reader's draft, in storage) is untouched.
+#[doc(hidden)]
+pub fn show_crashed() {
+    let Some(doc) = dom::document() else { return };
+    let Ok(hosts) = doc.query_selector_all("ykien-comments, ykien-article, ykien-controls") else {
+        return;
+    };
+    for i in 0..hosts.length() {
+        let Some(host) = hosts
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let Some(root) = host.shadow_root() else {
+            continue;
+        };
+        let lang = root
+            .query_selector("[lang]")
+            .ok()
+            .flatten()
+            .and_then(|el| el.get_attribute("lang"))
+            .and_then(|l| i18n::Lang::from_tag(&l))
+            .unwrap_or_default();
+        let Ok(note) = doc.create_element("p") else {
+            continue;
+        };
+        note.set_class_name("ykien crashed");
+        let _ = note.set_attribute("role", "alert");
+        note.set_text_content(Some(lang.strings().crashed));
+        root.set_text_content(None);
+        let _ = root.append_child(&note);
+    }
 }

@@ -685,3 +685,26 @@ async fn text_typed_while_sending_is_kept_and_the_form_cannot_send_twice() {
         "newer text is not cleared"
     );
 }
+
+#[wasm_bindgen_test]
+async fn after_a_panic_every_widget_says_so_in_its_language() {
+    clear_storage();
+    let _api = FakeApi::install(|_| list(vec![comment("a", None, "Lan", "Một")]));
+    let (vi, _h1) = mount("t-crash-vi", &[]);
+    let (en, _h2) = mount("t-crash-en", &[("lang", "en")]);
+    wait_for("lists", || {
+        find(&en, "li.comment").and(find(&vi, "li.comment"))
+    })
+    .await;
+    // What the panic hook runs (a real panic would abort this test's module too).
+    ykien::show_crashed();
+    assert_eq!(
+        text_of(&vi, "[role=alert]"),
+        "Đã xảy ra lỗi. Vui lòng tải lại trang."
+    );
+    assert_eq!(
+        text_of(&en, "[role=alert]"),
+        "Something went wrong. Please reload the page."
+    );
+    assert!(find(&vi, "textarea").is_none(), "the frozen widget is gone");
+}
