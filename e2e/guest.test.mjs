@@ -170,3 +170,53 @@ for (const [name, reply] of [
     await context.close();
   });
 }
+
+test("two comment sections on one page stay independent, and unmount leaves nothing behind", async () => {
+  const { context, page, problems } = await open("/demo/render.html");
+  const cdp = await context.newCDPSession(page);
+  const listeners = async (expr) => {
+    const { result } = await cdp.send("Runtime.evaluate", { expression: expr });
+    const { listeners } = await cdp.send("DOMDebugger.getEventListeners", { objectId: result.objectId });
+    return listeners.length;
+  };
+  await page.waitForFunction(() => window.ykien);
+  const before = { window: await listeners("window"), document: await listeners("document") };
+
+  // Mounted the way a page built on the fly would (the JS API), eagerly.
+  const thread2 = `second-${Date.now()}`;
+  await page.evaluate((thread2) => {
+    for (const [id, thread] of [["w1", "demo"], ["w2", thread2]]) {
+      const el = document.createElement("div");
+      el.id = id;
+      document.body.append(el);
+      window[`__${id}`] = window.ykien.mount(el, { api: "/api/v1", thread, load: "eager" });
+    }
+  }, thread2);
+  const w1 = page.locator("#w1 ykien-comments");
+  const w2 = page.locator("#w2 ykien-comments");
+  await w1.locator("li.comment").first().waitFor();
+  await w2.locator(".comments-empty").waitFor();
+  assert.equal(await w2.locator("h2.comments-title").textContent(), "Ý kiến (0)");
+
+  await w2.locator("textarea.composer-body").fill("Chỉ ở luồng thứ hai");
+  await w2.locator("button.composer-send").click();
+  await w2.locator("li.comment .comment-body", { hasText: "Chỉ ở luồng thứ hai" }).waitFor();
+  assert.equal(await w2.locator("h2.comments-title").textContent(), "Ý kiến (1)");
+  assert.equal(await w1.locator(".comment-body", { hasText: "Chỉ ở luồng thứ hai" }).count(), 0);
+  assert.equal(await w1.locator("textarea.composer-body").inputValue(), "", "drafts are per thread");
+
+  await page.evaluate(() => {
+    window.__w1.unmount();
+    window.__w2.unmount();
+  });
+  assert.equal(await page.locator("ykien-comments").count(), 0, "hosts removed");
+  // Give any leftover timer (the draft debounce) the chance to fire and be seen.
+  await page.waitForTimeout(600);
+  assert.deepEqual(
+    { window: await listeners("window"), document: await listeners("document") },
+    before,
+    "no listeners left on window or document",
+  );
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
