@@ -138,6 +138,28 @@ test("hostile host: resets and !important rules do not reach the widget, host sc
   const titleSize = await fontSize(page.locator("ykien-article .article-title"));
   assert.notEqual(titleSize, 40, "the page's h2 { font-size: 40px !important } stays outside");
 
+  // The comment section below it, under the same rules.
+  const comments = page.locator("ykien-comments");
+  await comments.scrollIntoViewIfNeeded();
+  await comments.locator("li.comment").first().waitFor();
+  const area = comments.locator("textarea.composer-body");
+  const areaStyle = await area.evaluate((el) => {
+    const cs = getComputedStyle(el);
+    return { border: cs.borderTopWidth, font: cs.fontFamily, size: cs.fontSize };
+  });
+  assert.notEqual(areaStyle.border, "5px", "textarea { border: 5px solid lime } stays outside");
+  assert.ok(!areaStyle.font.includes("Comic"), "the page's font stays outside");
+  assert.equal(areaStyle.size, "16px");
+  const counter = comments.locator(".composer-counter");
+  assert.equal(await counter.textContent(), "0 / 500 ký tự");
+  assert.notEqual(await counter.evaluate((el) => getComputedStyle(el).color), "rgb(255, 0, 255)", "span { color: magenta !important }");
+  const status = comments.locator(".composer-status");
+  assert.notEqual(await status.evaluate((el) => getComputedStyle(el).display), "none", "[aria-live] { display: none } stays outside");
+  const send = comments.locator("button.composer-send");
+  const sendBox = await send.boundingBox();
+  assert.ok(sendBox.height >= 44, "button { all: unset } stays outside");
+  assert.equal(await comments.locator("h2.comments-title").evaluate((el) => getComputedStyle(el).fontSize), "22px");
+
   // The widget's styles do not leak out: the host's own button keeps its look.
   await page.locator("#host-counter").click();
   assert.equal(await page.locator("#host-count").textContent(), "1");
