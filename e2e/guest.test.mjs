@@ -220,3 +220,47 @@ test("two comment sections on one page stay independent, and unmount leaves noth
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
+
+test("slow comment API: the loading state is shown and nothing of the widget moves when data arrives", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.hadRecentInput) continue;
+        window.__shifts.push({
+          value: e.value,
+          sources: e.sources.map((s) => (s.node?.getRootNode() instanceof ShadowRoot ? "widget" : s.node?.nodeName ?? "?")),
+        });
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route("**/api/v1/threads/*/comments*", async (route) => {
+    await held; // a server taking its time
+    await route.continue();
+  });
+  await page.goto(BASE + "/");
+  const host = page.locator("ykien-comments");
+  await host.scrollIntoViewIfNeeded();
+  const loading = host.locator(".comments-loading");
+  await loading.waitFor();
+  assert.match(await loading.textContent(), /Đang tải dữ liệu…/);
+  assert.equal(await host.locator("section.comments").getAttribute("aria-busy"), "true");
+  await page.waitForTimeout(1500);
+  const composerBefore = await host.locator("form.composer").boundingBox();
+  const shiftsBefore = await page.evaluate(() => window.__shifts.length);
+  release();
+  await host.locator("li.comment").first().waitFor();
+  await page.waitForTimeout(500);
+  const composerAfter = await host.locator("form.composer").boundingBox();
+  assert.deepEqual(composerAfter, composerBefore, "the composer the reader may be typing in does not move");
+  const shifts = await page.evaluate((n) => window.__shifts.slice(n), shiftsBefore);
+  assert.deepEqual(shifts.filter((s) => s.sources.includes("widget")), [], "no element of the widget shifted");
+  // Host content below the section (the footer) moves down as the list grows; report it.
+  const below = shifts.reduce((sum, s) => sum + s.value, 0);
+  console.log(`layout shift of host content below the comment section when the list arrives: ${below.toFixed(4)}`);
+  await context.close();
+});
