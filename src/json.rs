@@ -34,17 +34,23 @@ pub trait Json: Sized {
     where
         Self: Clone,
     {
-        let mut cur = self.clone();
-        for key in path.split('.').filter(|k| !k.is_empty()) {
-            let index = if key.bytes().all(|b| b.is_ascii_digit()) {
-                key.parse::<usize>().ok().and_then(|i| cur.index(i))
-            } else {
-                None
-            };
-            cur = match index {
-                Some(item) => item,
-                None => cur.member(key)?,
-            };
+        // Runs for every field of every comment: the first step reads from `self`
+        // without cloning it (a clone is a call into JS in the browser).
+        let step = |cur: &Self, key: &str| -> Option<Self> {
+            if key.bytes().all(|b| b.is_ascii_digit()) {
+                if let Some(item) = key.parse::<usize>().ok().and_then(|i| cur.index(i)) {
+                    return Some(item);
+                }
+            }
+            cur.member(key)
+        };
+        let mut keys = path.split('.').filter(|k| !k.is_empty());
+        let Some(first) = keys.next() else {
+            return Some(self.clone());
+        };
+        let mut cur = step(self, first)?;
+        for key in keys {
+            cur = step(&cur, key)?;
         }
         Some(cur)
     }

@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use wasm_bindgen::JsValue;
 use yew::AttrValue;
@@ -121,12 +122,37 @@ struct Formatters {
     datetime: js_sys::Intl::DateTimeFormat,
 }
 
+/// FNV-1a: the caches below are looked up for every comment on every render, and
+/// their keys (times, units) are not chosen by anyone who could flood them, so the
+/// default hasher's collision resistance buys nothing here but time.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 thread_local! {
     static FORMATTERS: RefCell<Vec<Formatters>> = const { RefCell::new(Vec::new()) };
-    static RELATIVE: RefCell<HashMap<(i64, &'static str, Lang), AttrValue>> =
-        RefCell::new(HashMap::new());
-    static TIMES: RefCell<HashMap<(u64, Lang), (AttrValue, AttrValue)>> =
-        RefCell::new(HashMap::new());
+    static RELATIVE: RefCell<FastMap<(i64, &'static str, Lang), AttrValue>> =
+        RefCell::new(FastMap::default());
+    static TIMES: RefCell<FastMap<(u64, Lang), (AttrValue, AttrValue)>> =
+        RefCell::new(FastMap::default());
 }
 
 fn with_formatters<R>(lang: Lang, f: impl FnOnce(&Formatters) -> R) -> R {

@@ -35,8 +35,8 @@ pub struct ListView<'a> {
     pub now_ms: f64,
 }
 
-/// The list of top-level comments. Reply buttons carry their comment's id in
-/// `data-reply`; one listener on the section handles them all.
+/// The list of top-level comments. One listener on the section handles every Reply
+/// button, reading the comment's id from the enclosing item's `data-id`.
 pub fn comment_list(roots: &[Rc<Node>], view: &ListView) -> Html {
     if roots.is_empty() {
         return Html::default();
@@ -113,8 +113,9 @@ fn item(
             if comment.pending {
                 <p class="comment-pending-note">{s.pending_note}</p>
             }
-            <button type="button" class="comment-reply" data-reply={id.clone()}
-                aria-expanded={if open { "true" } else { "false" }}>
+            // Not in a form, so no `type`; the section's one listener finds the
+            // comment from the item's `data-id`.
+            <button class="comment-reply" aria-expanded={if open { "true" } else { "false" }}>
                 {s.reply}
             </button>
             if open {

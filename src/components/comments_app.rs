@@ -257,18 +257,26 @@ fn Section(props: &SectionProps) -> Html {
             let (Some(open), Some(list)) = (open, list_ref.cast::<web_sys::Element>()) else {
                 return;
             };
-            let Ok(buttons) = list.query_selector_all("button.comment-reply") else {
+            let Ok(items) = list.query_selector_all("li.comment") else {
                 return;
             };
-            for i in 0..buttons.length() {
-                let Some(b) = buttons
+            for i in 0..items.length() {
+                let Some(li) = items
                     .item(i)
-                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
                 else {
                     continue;
                 };
-                if b.get_attribute("data-reply").as_deref() == Some(open.text.as_str()) {
-                    let _ = b.focus();
+                if li.get_attribute("data-id").as_deref() == Some(open.text.as_str()) {
+                    // The item's own button, not one of its replies'.
+                    let button = li
+                        .query_selector(":scope > button.comment-reply")
+                        .ok()
+                        .flatten()
+                        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+                    if let Some(b) = button {
+                        let _ = b.focus();
+                    }
                     break;
                 }
             }
@@ -407,7 +415,12 @@ fn Section(props: &SectionProps) -> Html {
             else {
                 return;
             };
-            let Some(id) = button.get_attribute("data-reply") else {
+            let Some(id) = button
+                .closest("li.comment")
+                .ok()
+                .flatten()
+                .and_then(|li| li.get_attribute("data-id"))
+            else {
                 return;
             };
             let same = replying.as_ref().is_some_and(|open| open.text == id);
