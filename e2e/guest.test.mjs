@@ -172,7 +172,41 @@ for (const [name, reply] of [
 }
 
 test("two comment sections on one page stay independent, and unmount leaves nothing behind", async () => {
-  const { context, page, problems } = await open("/demo/render.html");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = { pageErrors: [] };
+  page.on("pageerror", (e) => problems.pageErrors.push(String(e)));
+  // Pending timers, tracked from before any script runs.
+  await page.addInitScript(() => {
+    const pending = new Set();
+    const set = window.setTimeout.bind(window);
+    const clear = window.clearTimeout.bind(window);
+    window.setTimeout = (fn, ms, ...args) => {
+      const id = set((...a) => {
+        pending.delete(id);
+        if (typeof fn === "function") fn(...a);
+      }, ms, ...args);
+      pending.add(id);
+      return id;
+    };
+    window.clearTimeout = (id) => {
+      pending.delete(id);
+      clear(id);
+    };
+    const setI = window.setInterval.bind(window);
+    const clearI = window.clearInterval.bind(window);
+    window.setInterval = (...a) => {
+      const id = setI(...a);
+      pending.add(`i${id}`);
+      return id;
+    };
+    window.clearInterval = (id) => {
+      pending.delete(`i${id}`);
+      clearI(id);
+    };
+    window.__pendingTimers = () => pending.size;
+  });
+  await page.goto(BASE + "/demo/render.html");
   const cdp = await context.newCDPSession(page);
   const listeners = async (expr) => {
     const { result } = await cdp.send("Runtime.evaluate", { expression: expr });
@@ -198,6 +232,7 @@ test("two comment sections on one page stay independent, and unmount leaves noth
   await w2.locator(".comments-empty").waitFor();
   assert.equal(await w2.locator("h2.comments-title").textContent(), "Ý kiến (0)");
 
+  const timersBefore = await page.evaluate(() => window.__pendingTimers());
   await w2.locator("textarea.composer-body").fill("Chỉ ở luồng thứ hai");
   await w2.locator("button.composer-send").click();
   await w2.locator("li.comment .comment-body", { hasText: "Chỉ ở luồng thứ hai" }).waitFor();
@@ -205,12 +240,16 @@ test("two comment sections on one page stay independent, and unmount leaves noth
   assert.equal(await w1.locator(".comment-body", { hasText: "Chỉ ở luồng thứ hai" }).count(), 0);
   assert.equal(await w1.locator("textarea.composer-body").inputValue(), "", "drafts are per thread");
 
+  await w1.locator("textarea.composer-body").fill("gõ rồi đi ngay");
   await page.evaluate(() => {
     window.__w1.unmount();
     window.__w2.unmount();
   });
   assert.equal(await page.locator("ykien-comments").count(), 0, "hosts removed");
-  // Give any leftover timer (the draft debounce) the chance to fire and be seen.
+  // Typing in w1 then unmounting at once leaves its draft-saving timer pending,
+  // unless unmount clears it.
+  assert.equal(await page.locator("ykien-comments").count(), 0);
+  assert.equal(await page.evaluate(() => window.__pendingTimers()), timersBefore, "no timers left pending");
   await page.waitForTimeout(600);
   assert.deepEqual(
     { window: await listeners("window"), document: await listeners("document") },
