@@ -112,6 +112,12 @@ pub struct ServeArgs {
     #[arg(long, env = "YKIEN_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
     pub request_timeout_secs: u64,
 
+    /// Seconds a client may take to send a request's headers (also the idle
+    /// time after which a keep-alive connection is closed); slow or silent
+    /// clients are disconnected instead of holding a connection forever.
+    #[arg(long, env = "YKIEN_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+
     /// Rendered comment pages cached per process (validated against the
     /// database on every request, so never stale); 0 disables the cache.
     #[arg(long, env = "YKIEN_PAGE_CACHE_ENTRIES", default_value_t = 1024)]

@@ -16,9 +16,13 @@ pub mod seed;
 pub mod static_files;
 pub mod validate;
 
-use std::future::IntoFuture;
 use std::net::SocketAddr;
+use std::time::Duration;
 
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -72,15 +76,8 @@ pub async fn start(
     let listener = TcpListener::bind(args.addr).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
-    let serve = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = rx.await;
-    })
-    .into_future();
-    let task = tokio::spawn(serve);
+    let header_timeout = Duration::from_secs(args.header_read_timeout_secs.max(1));
+    let task = tokio::spawn(serve(listener, router, header_timeout, rx));
     tracing::info!(%addr, backend = ?store.backend(), "listening");
     Ok(RunningServer {
         addr,
@@ -88,4 +85,65 @@ pub async fn start(
         shutdown: Some(tx),
         task,
     })
+}
+
+/// The accept loop: HTTP/1.1 with hyper's header read timeout, which
+/// `axum::serve` leaves unset (it configures no timer), so a client that
+/// never finishes its headers — or an idle keep-alive connection — would
+/// otherwise hold a connection and its file descriptor forever. Slow bodies
+/// are covered by the whole-request timeout layer (`--request-timeout-secs`).
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    header_timeout: Duration,
+    mut shutdown: oneshot::Receiver<()>,
+) -> std::io::Result<()> {
+    use tower::Service as _;
+
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let graceful = GracefulShutdown::new();
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) if is_connection_error(&e) => continue,
+                Err(e) => {
+                    // Typically out of file descriptors: back off instead of
+                    // spinning; open connections keep being served.
+                    tracing::error!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            router.clone().call(req)
+        });
+        let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection closed with an error");
+            }
+        });
+    }
+    drop(listener);
+    // Idle connections close now, busy ones after their current response.
+    graceful.shutdown().await;
+    Ok(())
+}
+
+fn is_connection_error(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+    )
 }
