@@ -160,7 +160,14 @@ test("hostile host: resets and !important rules do not reach the widget, host sc
   assert.ok(sendBox.height >= 44, "button { all: unset } stays outside");
   assert.equal(await comments.locator("h2.comments-title").evaluate((el) => getComputedStyle(el).fontSize), "22px");
 
-  // The widget's styles do not leak out: the host's own button keeps its look.
+  // The widget's styles do not leak out: the host's own button keeps the page's look.
+  const hostButton = await page.locator("#host-counter").evaluate((el) => {
+    const cs = getComputedStyle(el);
+    return { bg: cs.backgroundColor, font: cs.fontFamily, sizing: cs.boxSizing };
+  });
+  assert.equal(hostButton.bg, "rgb(255, 0, 0)", "the page's own button rules still apply to it");
+  assert.match(hostButton.font, /Comic Sans/);
+  assert.equal(hostButton.sizing, "content-box");
   await page.locator("#host-counter").click();
   assert.equal(await page.locator("#host-count").textContent(), "1");
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
