@@ -5,6 +5,7 @@
 //! package registries are reachable.
 
 mod dist;
+mod load_bench;
 mod postgres;
 mod server;
 mod server_bench;
@@ -24,9 +25,10 @@ tasks:
   demo    build the widget and serve the demo at http://127.0.0.1:8080 (Ctrl-C stops)
   test    every check: fmt, clippy, native tests, browser tests, size budget, end-to-end
   dist    build the release widget into dist/ and print file sizes
-  bench   widget sizes, the widget's rendering/typing cost in Chromium and the
-          reference server's throughput (tables, not tests);
-          `bench widget` or `bench server` runs one of the two
+  bench   widget sizes, the widget's rendering/typing cost in Chromium, the
+          reference server's throughput and a 2-minute mixed load test with
+          memory figures (tables, not tests);
+          `bench widget`, `bench server` or `bench load` runs one of them
 ";
 
 fn main() -> ExitCode {
@@ -77,13 +79,14 @@ fn demo(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 fn bench(root: &Path, which: Option<&str>) -> Result<(), String> {
-    let (widget, server) = match which {
-        None => (true, true),
-        Some("widget") => (true, false),
-        Some("server") => (false, true),
+    let (widget, server, load) = match which {
+        None => (true, true, true),
+        Some("widget") => (true, false, false),
+        Some("server") => (false, true, false),
+        Some("load") => (false, false, true),
         Some(other) => {
             return Err(format!(
-                "unknown bench `{other}`: expected `widget` or `server`\n\n{USAGE}"
+                "unknown bench `{other}`: expected `widget`, `server` or `load`\n\n{USAGE}"
             ))
         }
     };
@@ -96,6 +99,10 @@ fn bench(root: &Path, which: Option<&str>) -> Result<(), String> {
     if server {
         println!();
         server_bench::run(root)?;
+    }
+    if load {
+        println!();
+        load_bench::run(root)?;
     }
     Ok(())
 }

@@ -58,9 +58,15 @@ impl Stats {
 }
 
 /// Kills the server when the bench ends, however it ends.
-struct ServerProcess {
+pub(crate) struct ServerProcess {
     child: Child,
     dir: PathBuf,
+}
+
+impl ServerProcess {
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for ServerProcess {
@@ -78,7 +84,7 @@ fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
-fn build(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn build(root: &Path) -> Result<PathBuf, String> {
     eprintln!("server-bench: building ykien-server (profile `server`)...");
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(root).args([
@@ -110,7 +116,7 @@ fn free_addr() -> Result<SocketAddr, String> {
         .map_err(|e| format!("no free port: {e}"))
 }
 
-fn start_server(exe: &Path) -> Result<(ServerProcess, SocketAddr), String> {
+pub(crate) fn start_server(exe: &Path) -> Result<(ServerProcess, SocketAddr), String> {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -150,14 +156,14 @@ fn start_server(exe: &Path) -> Result<(ServerProcess, SocketAddr), String> {
 }
 
 /// One HTTP/1.1 keep-alive connection.
-struct Conn {
+pub(crate) struct Conn {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
     host: String,
 }
 
 impl Conn {
-    fn open(addr: SocketAddr) -> std::io::Result<Self> {
+    pub(crate) fn open(addr: SocketAddr) -> std::io::Result<Self> {
         let s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
         s.set_nodelay(true)?;
         s.set_read_timeout(Some(Duration::from_secs(10)))?;
@@ -169,7 +175,7 @@ impl Conn {
     }
 
     /// Sends a request and reads the whole response: (status, body).
-    fn request(
+    pub(crate) fn request(
         &mut self,
         method: &str,
         path: &str,
@@ -217,7 +223,7 @@ impl Conn {
     }
 }
 
-fn percentile(sorted: &[u64], p: f64) -> u64 {
+pub(crate) fn percentile(sorted: &[u64], p: f64) -> u64 {
     if sorted.is_empty() {
         return 0;
     }
