@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -598,6 +599,7 @@ async fn slow_clients_do_not_block_others_and_are_cut_off() {
 
     // With all 50 open and dribbling, normal clients are served at once.
     let fresh = reqwest::Client::new();
+    let mut slowest_get = Duration::ZERO;
     for _ in 0..5 {
         let t = Instant::now();
         let res = fresh
@@ -608,6 +610,7 @@ async fn slow_clients_do_not_block_others_and_are_cut_off() {
         assert_eq!(res.status(), StatusCode::OK);
         let took = t.elapsed();
         assert!(took < Duration::from_secs(1), "normal GET took {took:?}");
+        slowest_get = slowest_get.max(took);
     }
     assert!(
         started.elapsed() < header_timeout,
@@ -615,8 +618,10 @@ async fn slow_clients_do_not_block_others_and_are_cut_off() {
     );
     assert_serves(&s).await;
 
+    let mut lifetimes = Vec::new();
     for h in slow {
         let (kind, lived, out) = h.await.unwrap();
+        lifetimes.push(lived);
         // Cut off by the header read timeout (kinds 0, 1) or answered 408 by
         // the request timeout (kind 2), not held open indefinitely.
         assert!(
@@ -634,6 +639,16 @@ async fn slow_clients_do_not_block_others_and_are_cut_off() {
             assert!(!out.starts_with("HTTP/1.1 2"), "kind {kind}: {out}");
         }
     }
+    lifetimes.sort();
+    let _ = writeln!(
+        std::io::stderr(),
+        "slowloris: {SLOW} slow connections open, slowest normal GET {:.1} ms; \
+         slow connections cut off after {:.2}-{:.2} s (header/request timeout {} s)",
+        slowest_get.as_secs_f64() * 1000.0,
+        lifetimes[0].as_secs_f64(),
+        lifetimes[SLOW - 1].as_secs_f64(),
+        header_timeout.as_secs()
+    );
     // An idle keep-alive connection is closed after the same timeout.
     let mut stream = TcpStream::connect(&addr).await.unwrap();
     stream
