@@ -6,7 +6,9 @@ use ykien::json;
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {
-        let Ok(text) = std::str::from_utf8(data) else { return };
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
         let (config, body) = text.split_once('\n').unwrap_or(("{}", text));
         let adapter = json::parse(config)
             .ok()
@@ -14,7 +16,12 @@ fn main() {
             .unwrap_or_default();
         let header = |name: &str| (name.len() % 3 == 0).then(|| body.chars().take(12).collect());
         if let Ok(value) = json::parse(body) {
-            for page in [Page::First, Page::Cursor(body.chars().take(8).collect()), Page::Number(3), Page::Offset(7)] {
+            for page in [
+                Page::First,
+                Page::Cursor(body.chars().take(8).collect()),
+                Page::Number(3),
+                Page::Offset(7),
+            ] {
                 let _ = adapter.read_list(&value, &header, &page);
                 let _ = adapter.list_request("/api", body, &page);
             }
@@ -23,11 +30,18 @@ fn main() {
             let _ = adapter.read_created(500, Some(&value));
             let _ = adapter.error_message(&value);
         }
-        let new = NewComment { author: config.to_owned(), body: body.to_owned(), parent: None };
+        let new = NewComment {
+            author: config.to_owned(),
+            body: body.to_owned(),
+            parent: None,
+        };
         let request = adapter.create_request("/api", body, &new, body, 1.7e12);
         if let Some(out) = request.body {
             // The create body must always be valid JSON.
-            assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok(), "invalid create body: {out}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+                "invalid create body: {out}"
+            );
         }
     });
 }

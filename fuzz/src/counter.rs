@@ -5,7 +5,9 @@ use ykien::text::{linkify, Segment};
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {
-        let Ok(text) = std::str::from_utf8(data) else { return };
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
         let cleaned = ykien_text::clean(text);
         // NFC may lengthen a string (U+0344 becomes two characters): only no panic.
         let _ = ykien_text::count_chars(&cleaned);
@@ -16,7 +18,10 @@ fn main() {
                 Segment::Text(t) => joined.push_str(t),
                 Segment::Link(l) => {
                     let lower = l.to_ascii_lowercase();
-                    assert!(lower.starts_with("http://") || lower.starts_with("https://"), "{l}");
+                    assert!(
+                        lower.starts_with("http://") || lower.starts_with("https://"),
+                        "{l}"
+                    );
                     joined.push_str(l);
                 }
             }

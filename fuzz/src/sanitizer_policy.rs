@@ -1,7 +1,9 @@
 //! The sanitizer's allowlist: arbitrary tag, attribute and value triples. Whatever
 //! it keeps must be harmless: no event handlers, no style, and URLs only http(s) or
 //! relative, checked again here independently of the policy's own code.
-use ykien::sanitize::policy::{attribute_action, element_action, url_is_http_or_relative, AttrAction};
+use ykien::sanitize::policy::{
+    attribute_action, element_action, url_is_http_or_relative, AttrAction,
+};
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {
@@ -25,7 +27,9 @@ fn main() {
                     .collect::<String>()
                     .to_ascii_lowercase();
                 assert!(
-                    !lower.starts_with("javascript:") && !lower.starts_with("data:") && !lower.starts_with("vbscript:"),
+                    !lower.starts_with("javascript:")
+                        && !lower.starts_with("data:")
+                        && !lower.starts_with("vbscript:"),
                     "kept a script URL {url:?}"
                 );
                 assert!(url_is_http_or_relative(&url), "kept {url:?}");
