@@ -105,8 +105,11 @@ pub fn attribute_action(tag: &str, name: &str, value: &str) -> AttrAction {
     let name = name.to_ascii_lowercase();
     match (tag.as_str(), name.as_str()) {
         ("a", "href") | ("img", "src") => {
-            if url_is_http_or_relative(value) {
-                AttrAction::Url(value.trim().to_owned())
+            // Judge exactly the string that is kept (fuzzing found values that
+            // passed before trimming and were empty after).
+            let v = value.trim();
+            if url_is_http_or_relative(v) {
+                AttrAction::Url(v.to_owned())
             } else {
                 AttrAction::Drop
             }
@@ -167,6 +170,23 @@ pub fn url_is_http_or_relative(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_url_judged_is_the_url_kept() {
+        // Found by fuzzing: Unicode spaces survived the check and vanished in trim().
+        assert_eq!(
+            attribute_action("a", "href", "\u{2000}\u{2000}"),
+            AttrAction::Drop
+        );
+        assert_eq!(
+            attribute_action("a", "href", "\n\u{c}\u{2000}\u{8}\u{0}\u{2000}"),
+            AttrAction::Drop
+        );
+        assert_eq!(
+            attribute_action("a", "href", " https://a.vn/x "),
+            AttrAction::Url("https://a.vn/x".into())
+        );
+    }
 
     #[test]
     fn article_elements_are_kept() {
