@@ -6,7 +6,7 @@
 //! once, with all its fields intact, and nothing else may be stored.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Write as _};
+use std::io::Write as _;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 use sqlx::{Connection as _, Row as _};
-use tokio::sync::{oneshot, watch};
+use tokio::sync::watch;
 
 const WRITERS: usize = 6;
 const ROUNDS: usize = 10;
@@ -28,43 +28,49 @@ struct ServerProc {
 }
 
 impl ServerProc {
-    /// Starts the binary on `db_url` at a free port; returns it with its base URL.
+    /// Starts the binary on `db_url` at a free port; returns it with its base URL
+    /// once it answers HTTP. Readiness is polled, not read from the log: in a
+    /// `cargo test --workspace` build, feature unification turns on the widget's
+    /// `tracing/max_level_off`, so this binary logs nothing at all.
     async fn start(db_url: &str) -> (Self, String) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
         let mut child = Command::new(env!("CARGO_BIN_EXE_ykien-server"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--database-url", db_url])
-            .args(["--rate-limit-per-minute", "0", "--log-format", "json"])
-            .env("RUST_LOG", "info,sqlx=warn")
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                db_url,
+            ])
+            .args(["--rate-limit-per-minute", "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .expect("start ykien-server");
-        let stderr = child.stderr.take().expect("stderr piped");
-        let proc = Self { child };
-        // The address comes from the "listening" log line; the rest of the
-        // log is drained so the server never blocks on a full pipe.
-        let (tx, rx) = oneshot::channel::<String>();
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if tx.is_some() {
-                    let v: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
-                    if v["fields"]["message"] == "listening" {
-                        if let (Some(tx), Some(addr)) = (tx.take(), v["fields"]["addr"].as_str()) {
-                            let _ = tx.send(addr.to_owned());
-                        }
-                    }
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let probe = format!("{base}/api/v1/threads/probe/comments?limit=1");
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(r) = client.get(&probe).send().await {
+                if r.status().is_success() {
+                    break;
                 }
             }
-        });
-        // Generous: on a loaded 2-core machine (other builds running) a debug server
-        // once took longer than 20 s to come up.
-        let addr = tokio::time::timeout(Duration::from_secs(60), rx)
-            .await
-            .expect("server did not log its address within 60 s")
-            .expect("server exited before listening");
-        (proc, format!("http://{addr}"))
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("server exited before listening: {status}");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "server did not answer within 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        (Self { child }, base)
     }
 
     fn kill9(mut self) {
