@@ -7,7 +7,7 @@ use web_sys::{AbortSignal, RequestCredentials};
 
 use crate::adapter::{Adapter, Created, Credentials, ListPage, NewComment, Page, Request};
 use crate::error::LoadError;
-use crate::json::{self, Json};
+use crate::json;
 
 /// The API a comment section talks to: adapter, base URL, thread.
 #[derive(Debug, PartialEq)]
@@ -118,9 +118,4 @@ impl Backend {
             text,
         })
     }
-}
-
-/// The error message an API put in an error body, through the adapter's `error` path.
-pub fn message_in<J: Json + Clone>(adapter: &Adapter, body: &J) -> Option<String> {
-    adapter.error_message(body)
 }

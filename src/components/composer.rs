@@ -61,6 +61,9 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let outcome = use_state(|| Outcome::None);
     let composing = use_mut_ref(|| Rc::new(Cell::new(false)));
     let save_timer = use_mut_ref(|| None::<Timeout>);
+    // The prepared text an unanswered send's idempotency key belongs to, mirrored from
+    // storage so typing does not read storage on every keystroke.
+    let keyed_text = use_mut_ref(|| None::<String>);
     let ids = use_state(unique_ids);
 
     let Some(ctx) = ctx else {
@@ -99,10 +102,14 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let name_ref = name_ref.clone();
         let count = count.clone();
         let key = key.clone();
+        let keyed_text = keyed_text.clone();
         let is_reply = props.parent.is_some();
         use_effect_with((), move |_| {
             if let Some(area) = body_ref.cast::<HtmlTextAreaElement>() {
                 let saved = draft::load(&key);
+                if saved.idempotency_key.is_some() {
+                    *keyed_text.borrow_mut() = Some(text::prepare(&saved.body));
+                }
                 if area.value().is_empty() && !saved.body.is_empty() {
                     area.set_value(&saved.body);
                     count.set(text::count(&saved.body));
@@ -125,6 +132,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let outcome = outcome.clone();
         let key = key.clone();
         let body_ref = body_ref.clone();
+        let keyed_text = keyed_text.clone();
         Callback::from(move |_: InputEvent| {
             let Some(area) = body_ref.cast::<HtmlTextAreaElement>() else {
                 return;
@@ -139,10 +147,12 @@ pub fn Composer(props: &ComposerProps) -> Html {
             }
             // A different text is a different comment: a key kept for a failed send of
             // the old text must not make the server return that old comment instead.
-            let saved = draft::load(&key);
-            if saved.idempotency_key.is_some()
-                && text::prepare(&saved.body) != text::prepare(&value)
+            let mut keyed = keyed_text.borrow_mut();
+            if keyed
+                .as_deref()
+                .is_some_and(|t| *t != text::prepare(&value))
             {
+                *keyed = None;
                 draft::save_idempotency_key(&key, None);
             }
             let key = key.clone();
@@ -161,6 +171,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let count = count.clone();
         let composing = composing.borrow().clone();
         let save_timer = save_timer.clone();
+        let keyed_text = keyed_text.clone();
         let key = key.clone();
         let parent_id = parent_id.clone();
         let on_close = props.on_close.clone();
@@ -195,6 +206,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 .idempotency_key
                 .unwrap_or_else(draft::new_idempotency_key);
             draft::save_idempotency_key(&key, Some(&idem));
+            *keyed_text.borrow_mut() = Some(body.clone());
             let new = NewComment {
                 author,
                 body,
@@ -209,6 +221,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
             let key = key.clone();
             let body_ref = body_ref.clone();
             let on_close = on_close.clone();
+            let keyed_text = keyed_text.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = ctx.backend.create(&new, &idem).await;
                 sending.set(false);
@@ -238,6 +251,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                             _ => {
                                 // Refused: nothing was stored, the next send is new.
                                 draft::save_idempotency_key(&key, None);
+                                *keyed_text.borrow_mut() = None;
                                 Outcome::Failed {
                                     message: match message {
                                         Some(m) => format!("{} {}", s.send_rejected, m),
@@ -269,6 +283,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     comment.parent = new.parent.clone();
                 }
                 draft::clear(&key);
+                *keyed_text.borrow_mut() = None;
                 // The reader may have kept typing while it was sent: clear only what
                 // was sent, and keep anything newer as the next draft.
                 if let Some(area) = body_ref.cast::<HtmlTextAreaElement>() {
