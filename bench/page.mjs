@@ -5,12 +5,11 @@
 //     throttling (CDP), median of 7 runs, each in a fresh browser context;
 //   - Lighthouse 12.2.3 (mobile preset) scores for the demo page.
 // By hand: YKIEN_SITE_DIR=target/site YKIEN_SERVER_BIN=target/debug/ykien-server node bench/page.mjs
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch } from "../e2e/browser.mjs";
+import { freePort, startReference } from "../e2e/servers/reference.mjs";
 
 const SITE = process.env.YKIEN_SITE_DIR;
 const SERVER_BIN = process.env.YKIEN_SERVER_BIN;
@@ -23,35 +22,10 @@ if (!SITE || !SERVER_BIN) {
   process.exit(2);
 }
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-async function startServer(dir) {
+async function startServer(dataDir) {
   const port = await freePort();
-  const child = spawn(
-    SERVER_BIN,
-    ["--addr", `127.0.0.1:${port}`, "--public-dir", SITE, "--database-url", `sqlite://${join(dir, "bench.db")}`,
-      "--seed-demo", "--rate-limit-per-minute", "0"],
-    { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${base}/api/v1/threads/demo/comments?limit=1`)).ok) return { base, child };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill("SIGKILL");
-  throw new Error("ykien-server did not start");
+  const { base, stop } = await startReference({ serverBin: SERVER_BIN, siteDir: SITE, dataDir, port });
+  return { base, stop };
 }
 
 /// Grows the demo thread to THREAD_SIZE comments: two thirds top-level, the rest replies.
@@ -169,6 +143,6 @@ try {
     console.log("\nLighthouse: not installed (npm ci installs lighthouse 12.2.3 from package-lock.json)");
   }
 } finally {
-  server.child.kill("SIGKILL");
+  await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }

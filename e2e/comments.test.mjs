@@ -3,12 +3,11 @@
 // the server under the reader's feet.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch } from "./browser.mjs";
+import { freePort, startReference } from "./servers/reference.mjs";
 
 const SERVER_BIN = process.env.YKIEN_SERVER_BIN;
 const SITE_DIR = process.env.YKIEN_SITE_DIR;
@@ -18,46 +17,12 @@ let dataDir;
 let server;
 let port;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function startServer() {
-  const child = spawn(
-    SERVER_BIN,
-    [
-      "--addr", `127.0.0.1:${port}`,
-      "--public-dir", SITE_DIR,
-      "--database-url", `sqlite://${join(dataDir, "ykien.db")}`,
-      "--seed-demo",
-      "--rate-limit-per-minute", "0",
-    ],
-    { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
-  );
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/v1/threads/demo/comments?limit=1`);
-      if (r.ok) return { child, exited };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill("SIGKILL");
-  throw new Error("ykien-server did not start");
+  return startReference({ serverBin: SERVER_BIN, siteDir: SITE_DIR, dataDir, port });
 }
 
 async function stopServer() {
-  server.child.kill("SIGKILL");
-  await server.exited;
+  await server.stop();
 }
 
 const base = () => `http://127.0.0.1:${port}`;
