@@ -14,34 +14,13 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlButtonElement, HtmlElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlTextAreaElement};
+
+mod common;
+
+use common::{doc, sleep, wait_for};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn doc() -> Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-async fn wait_for<T>(what: &str, mut find: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..300 {
-        if let Some(v) = find() {
-            return v;
-        }
-        sleep(10).await;
-        yew::scheduler::flush().await;
-    }
-    panic!("timed out waiting for {what}");
-}
 
 /// One request as the fake server saw it.
 #[derive(Clone, Debug)]

@@ -6,43 +6,20 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlButtonElement, HtmlElement};
+use web_sys::{Element, HtmlButtonElement, HtmlElement};
+
+mod common;
+
+use common::{doc, sleep, wait_for};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn doc() -> Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
 
 /// Lets Yew render and effects run.
 async fn settle() {
     yew::scheduler::flush().await;
     sleep(0).await;
     yew::scheduler::flush().await;
-}
-
-/// Waits until `find` returns something (fetches are real, so rendering is async).
-async fn wait_for<T>(mut find: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..200 {
-        if let Some(v) = find() {
-            return v;
-        }
-        sleep(10).await;
-        yew::scheduler::flush().await;
-    }
-    panic!("timed out waiting for the widget");
 }
 
 /// Appends fresh markup to <body> and returns its wrapper.
@@ -249,7 +226,7 @@ async fn render_mode_neutralises_hostile_html() {
     };
     let _app =
         yew::Renderer::<ykien::components::ArticleApp>::with_root_and_props(root, props).render();
-    let rendered = wait_for(|| shadow_query(&host, ".article-body")).await;
+    let rendered = wait_for("the article body", || shadow_query(&host, ".article-body")).await;
     sleep(50).await;
 
     let shadow = host.shadow_root().unwrap();
@@ -302,7 +279,7 @@ async fn render_mode_failure_offers_retry_in_the_readers_language() {
         config(&[("articleUrl", "/ykien-test-missing-article.json")]),
     );
     let host = page.query_selector("ykien-article").unwrap().unwrap();
-    let failed = wait_for(|| shadow_query(&host, ".failed")).await;
+    let failed = wait_for("the failed state", || shadow_query(&host, ".failed")).await;
     let text = failed.text_content().unwrap();
     assert!(text.contains("Không tải được bài viết."), "{text}");
     let retry: HtmlElement = failed
@@ -315,7 +292,7 @@ async fn render_mode_failure_offers_retry_in_the_readers_language() {
     retry.click();
     settle().await;
     // The retry refetches: a loading state first, then the error again.
-    wait_for(|| shadow_query(&host, ".failed")).await;
+    wait_for("the failed state", || shadow_query(&host, ".failed")).await;
 }
 
 #[wasm_bindgen_test]
