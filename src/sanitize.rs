@@ -4,8 +4,13 @@
 //! loads), then a fresh tree is *built* in the live document from the allowlist in
 //! [`policy`]. Nothing is serialized and parsed again, so markup that changes meaning
 //! on reparse (mutation XSS) has no second parse to exploit.
+//!
+//! Before parsing, [`prepass::strip_inline`] removes inline handlers and styles from
+//! the text, so that parsing does not make the browser report CSP violations for
+//! markup that could never have run.
 
 pub mod policy;
+pub mod prepass;
 
 use policy::{attribute_action, element_action, forced_attributes, AttrAction, ElementAction};
 use wasm_bindgen::JsCast;
@@ -21,7 +26,7 @@ pub fn sanitize_html(doc: &Document, html: &str) -> Option<Element> {
     let out = doc.create_element("div").ok()?;
     let parser = DomParser::new().ok()?;
     let inert = parser
-        .parse_from_string(html, SupportedType::TextHtml)
+        .parse_from_string(&prepass::strip_inline(html), SupportedType::TextHtml)
         .ok()?;
     if let Some(body) = inert.body() {
         copy_children(doc, &body, &out, 0);
