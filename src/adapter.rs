@@ -24,7 +24,9 @@ use config::{CommentPaths, Create, List, Paging, TimeFormat};
 use template::Values;
 
 pub use template::encode_component;
-pub use time::{format_rfc3339, parse_rfc3339};
+pub use time::{
+    format_rfc3339, parse_rfc3339, parse_rfc3339_offset, push_padded, wall_clock, WallClock,
+};
 
 /// A comment id as the API wrote it. Equality and hashing use the text only, so a
 /// parent given as `3` matches an id given as `"3"`.
@@ -63,8 +65,47 @@ pub struct Comment {
     pub body: Body,
     /// Milliseconds since the Unix epoch; `None` when missing or malformed.
     pub created_ms: Option<f64>,
-    /// Awaiting moderation (`pendingStatus`, or a `held` create status).
-    pub pending: bool,
+    /// From `statusMap` (or a `held` create status).
+    pub status: Status,
+}
+
+impl Comment {
+    /// Awaiting moderation: shown to its author only, marked as such.
+    pub fn is_pending(&self) -> bool {
+        self.status == Status::Pending
+    }
+}
+
+/// What a comment's status means to the reader, whatever the API calls it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Status {
+    #[default]
+    Published,
+    /// Awaiting moderation.
+    Pending,
+    /// A moderator refused it; an API shows this only to its author.
+    Rejected,
+    /// Removed; kept in the list only as a placeholder for its replies.
+    Deleted,
+}
+
+/// How long a request may take before the widget gives up on it, in milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Reading: list pages (and the adapter file and article JSON, which use the
+    /// page's `data-timeout`).
+    pub read_ms: u32,
+    /// Writing: creating a comment.
+    pub write_ms: u32,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            read_ms: 15_000,
+            write_ms: 30_000,
+        }
+    }
 }
 
 /// Which page a list request asks for.
@@ -199,9 +240,11 @@ pub struct Adapter {
     comment: Box<CommentPaths>,
     body_html: bool,
     time_format: TimeFormat,
-    pending_status: Vec<String>,
+    /// API status value (numbers as decimal text) → meaning; others are published.
+    status_map: Vec<(String, Status)>,
     error: Option<String>,
     create: Box<Create>,
+    timeouts: Timeouts,
 }
 
 /// Longest API error message passed on to the reader, in characters.
@@ -223,8 +266,41 @@ impl Adapter {
         self.credentials
     }
 
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// Response headers the widget reads (a cross-origin API must expose them).
+    pub fn headers_read(&self) -> Option<&str> {
+        self.list.total_header.as_deref()
+    }
+
+    /// Whether a held comment's secret token can be read from a create answer and
+    /// sent back with list requests, so that the API shows its author the comment's
+    /// fate (still pending, or rejected).
+    pub fn tracks_held(&self) -> bool {
+        self.create.token.is_some() && self.list.held_param.is_some()
+    }
+
+    /// Whether a create can be retried without storing the comment twice.
+    pub fn is_idempotent(&self) -> bool {
+        self.create.idempotency_header.is_some()
+    }
+
     /// `api` is the `data-api` base (trailing slash trimmed here).
     pub fn list_request(&self, api: &str, thread: &str, page: &Page) -> Request {
+        self.list_request_with(api, thread, page, &[])
+    }
+
+    /// A list request that also carries the tokens of comments this reader posted
+    /// and the API held (`list.heldParam`), so they are listed for their author.
+    pub fn list_request_with(
+        &self,
+        api: &str,
+        thread: &str,
+        page: &Page,
+        held_tokens: &[String],
+    ) -> Request {
         let values = Values {
             api: api.trim_end_matches('/'),
             thread,
@@ -278,6 +354,9 @@ impl Adapter {
                 }
             }
             Paging::None => {}
+        }
+        if let (Some(name), false) = (&self.list.held_param, held_tokens.is_empty()) {
+            params.push((name.clone(), held_tokens.join(",")));
         }
         let mut url = values.url(&self.list.url);
         append_query(&mut url, &params);
@@ -360,6 +439,16 @@ impl Adapter {
     /// usually says nothing, and the caller knows what it sent.
     pub fn read_created<J: Json + Clone>(&self, status: u16, body: Option<&J>) -> Created {
         read::created(self, status, body)
+    }
+
+    /// The secret token of a created comment (`create.token`), kept on the device.
+    pub fn created_token<J: Json + Clone>(&self, body: &J) -> Option<String> {
+        let token = body.path(self.create.token.as_deref()?)?.string()?;
+        // Sent back in a query string: a sane token is short and printable.
+        (!token.is_empty()
+            && token.len() <= 200
+            && !token.chars().any(|c| c.is_control() || c == ','))
+        .then_some(token)
     }
 
     /// The human-readable message in an error response, if the adapter knows where.

@@ -1,30 +1,160 @@
-//! HTTP: fetch with an abort signal, status and content checks, and errors that
-//! distinguish "could not reach" from "reached, but wrong".
+//! HTTP: every request the widget makes goes through [`send`], which gives it a
+//! timeout, an abort signal and status/content checks, and turns every failure into
+//! a [`LoadError`] that tells "could not reach", "took too long" and "reached, but
+//! wrong" apart.
 
-use gloo_net::http::Request;
-use web_sys::AbortSignal;
+use std::cell::Cell;
+use std::rc::Rc;
 
+use gloo_events::EventListener;
+use gloo_net::http::{Headers, Method, RequestBuilder};
+use gloo_timers::callback::Timeout;
+use web_sys::{AbortController, AbortSignal, RequestCredentials};
+
+use crate::adapter::{Credentials, Request};
 use crate::article::{parse_article, Article};
 use crate::error::LoadError;
 
-pub async fn get_text(url: &str, signal: Option<&AbortSignal>) -> Result<String, LoadError> {
-    let response = Request::get(url)
-        .header("Accept", "application/json")
-        .abort_signal(signal)
-        .send()
-        .await
-        .map_err(|e| LoadError::Network(e.to_string()))?;
-    // fetch() resolves on 4xx/5xx; only the status says the request failed.
-    if !response.ok() {
-        return Err(LoadError::Status(response.status()));
-    }
-    response
-        .text()
-        .await
-        .map_err(|e| LoadError::Network(e.to_string()))
+/// A response read to the end.
+pub struct Answer {
+    pub status: u16,
+    pub headers: Headers,
+    pub text: String,
 }
 
-pub async fn fetch_article(url: &str, signal: Option<&AbortSignal>) -> Result<Article, LoadError> {
-    let text = get_text(url, signal).await?;
+/// Sends `request` and reads the whole answer, giving up after `timeout_ms` (the
+/// body included: a server that drips its answer is as stuck as one that never
+/// answers). `cancel` aborts it early (the widget was unmounted); that ends as a
+/// network error the caller ignores. Nothing is left behind: the timer and the
+/// listener on `cancel` go when this returns.
+pub async fn send(
+    request: &Request,
+    credentials: Credentials,
+    timeout_ms: u32,
+    cancel: Option<&AbortSignal>,
+) -> Result<Answer, LoadError> {
+    let controller =
+        AbortController::new().map_err(|_| LoadError::Network("AbortController".into()))?;
+    let timed_out = Rc::new(Cell::new(false));
+    let _timer = {
+        let controller = controller.clone();
+        let timed_out = timed_out.clone();
+        Timeout::new(timeout_ms, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let _linked = cancel.map(|signal| {
+        if signal.aborted() {
+            controller.abort();
+        }
+        let controller = controller.clone();
+        EventListener::once(signal, "abort", move |_| controller.abort())
+    });
+    let failed = |detail: String| {
+        if timed_out.get() {
+            LoadError::Timeout(timeout_ms.div_ceil(1000))
+        } else {
+            LoadError::Network(detail)
+        }
+    };
+
+    let method = Method::from_bytes(request.method.as_bytes()).unwrap_or(Method::GET);
+    // Built by hand: gloo's header setter throws on a value the browser refuses,
+    // and one bad configured header must not take the widget down.
+    let raw = web_sys::Headers::new().map_err(|_| LoadError::Network("Headers".into()))?;
+    let _ = raw.set("Accept", "application/json");
+    for (name, value) in &request.headers {
+        if raw.set(name, value).is_err() {
+            crate::dom::console_warn(&format!(
+                "ykien: header {name} was refused by the browser and not sent"
+            ));
+        }
+    }
+    let builder = RequestBuilder::new(&request.url)
+        .method(method)
+        .headers(Headers::from_raw(raw))
+        .credentials(match credentials {
+            Credentials::Omit => RequestCredentials::Omit,
+            Credentials::SameOrigin => RequestCredentials::SameOrigin,
+            Credentials::Include => RequestCredentials::Include,
+        })
+        .abort_signal(Some(&controller.signal()));
+    let built = match &request.body {
+        Some(body) => builder.body(body.as_str()),
+        None => builder.build(),
+    }
+    .map_err(|e| LoadError::Network(e.to_string()))?;
+    let response = built.send().await.map_err(|e| failed(e.to_string()))?;
+    let status = response.status();
+    let headers = response.headers();
+    // A body cut off mid-stream is a network failure, not an empty answer.
+    let text = response.text().await.map_err(|e| failed(e.to_string()))?;
+    Ok(Answer {
+        status,
+        headers,
+        text,
+    })
+}
+
+/// A GET for JSON text; non-2xx statuses are errors.
+pub async fn get_text(
+    url: &str,
+    timeout_ms: u32,
+    cancel: Option<&AbortSignal>,
+) -> Result<String, LoadError> {
+    let request = Request {
+        method: "GET".to_owned(),
+        url: url.to_owned(),
+        headers: Vec::new(),
+        body: None,
+    };
+    let answer = send(&request, Credentials::SameOrigin, timeout_ms, cancel).await?;
+    // fetch() resolves on 4xx/5xx; only the status says the request failed.
+    if !(200..300).contains(&answer.status) {
+        return Err(LoadError::Status(answer.status));
+    }
+    Ok(answer.text)
+}
+
+pub async fn fetch_article(
+    url: &str,
+    timeout_ms: u32,
+    signal: Option<&AbortSignal>,
+) -> Result<Article, LoadError> {
+    let text = get_text(url, timeout_ms, signal).await?;
     parse_article(&text)
+}
+
+/// What to check when a request to another origin fails without an answer: the
+/// browser says only "Failed to fetch", and CORS is the usual cause.
+pub fn cross_origin_hint(
+    url: &str,
+    sent_headers: &[&str],
+    read_headers: &[&str],
+) -> Option<String> {
+    let window = web_sys::window()?;
+    let page = window.location().origin().ok()?;
+    let target = web_sys::Url::new_with_base(url, &window.location().href().ok()?).ok()?;
+    let origin = target.origin();
+    if origin == page {
+        return None;
+    }
+    let mut hint = format!(
+        "; {origin} is another origin than this page ({page}): check that it answers with \
+         Access-Control-Allow-Origin: {page} (or *)"
+    );
+    if !sent_headers.is_empty() {
+        hint.push_str(&format!(
+            ", that its preflight (OPTIONS) allows the request headers {}",
+            sent_headers.join(", ")
+        ));
+    }
+    if !read_headers.is_empty() {
+        hint.push_str(&format!(
+            ", and that Access-Control-Expose-Headers lists {}",
+            read_headers.join(", ")
+        ));
+    }
+    Some(hint)
 }

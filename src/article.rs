@@ -6,7 +6,9 @@
 //! `title` and `body_html` are required strings; `published_at` and `author` may be
 //! absent or null. Unknown fields are ignored so a richer API works unchanged.
 
+use crate::adapter::{parse_rfc3339_offset, push_padded, wall_clock};
 use crate::error::LoadError;
+use crate::i18n::Lang;
 use crate::json::{self, Json};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +75,60 @@ fn optional<J: Json>(value: &J, key: &str) -> Result<Option<String>, LoadError> 
             ))),
         },
     }
+}
+
+/// The publication time as Vietnamese papers print it, in the article's own offset:
+/// "Thứ Năm, 18/01/2024 | 10:52 [GMT +7]" ("Thursday, 18/01/2024 | 10:52 [GMT +7]"
+/// in English). A reader in another zone sees the newsroom's clock, labelled, not a
+/// silent conversion. `None` if `iso` is not an RFC 3339 time.
+pub fn published_line(iso: &str, lang: Lang) -> Option<String> {
+    const VI: [&str; 7] = [
+        "Chủ Nhật",
+        "Thứ Hai",
+        "Thứ Ba",
+        "Thứ Tư",
+        "Thứ Năm",
+        "Thứ Sáu",
+        "Thứ Bảy",
+    ];
+    const EN: [&str; 7] = [
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+    ];
+    let (ms, offset) = parse_rfc3339_offset(iso.trim())?;
+    let t = wall_clock(ms, offset.unwrap_or(0));
+    let names = match lang {
+        Lang::Vi => VI,
+        Lang::En => EN,
+    };
+    let mut out = String::with_capacity(40);
+    out.push_str(names.get(usize::try_from(t.weekday).ok()?).copied()?);
+    out.push_str(", ");
+    push_padded(&mut out, t.day, 2);
+    out.push('/');
+    push_padded(&mut out, t.month, 2);
+    out.push('/');
+    push_padded(&mut out, t.year, 4);
+    out.push_str(" | ");
+    push_padded(&mut out, t.hour, 2);
+    out.push(':');
+    push_padded(&mut out, t.minute, 2);
+    if let Some(offset) = offset {
+        out.push_str(if offset < 0 { " [GMT -" } else { " [GMT +" });
+        let abs = offset.abs();
+        out.push_str(&(abs / 60).to_string());
+        if abs % 60 != 0 {
+            out.push(':');
+            push_padded(&mut out, abs % 60, 2);
+        }
+        out.push(']');
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -150,5 +206,37 @@ mod tests {
             "x".repeat(MAX_ARTICLE_BYTES)
         );
         assert!(matches!(parse_article(&huge), Err(LoadError::Shape(_))));
+    }
+
+    #[test]
+    fn publication_time_as_the_newsroom_wrote_it() {
+        let iso = "2024-01-18T10:52:32+07:00";
+        assert_eq!(
+            published_line(iso, Lang::Vi).as_deref(),
+            Some("Thứ Năm, 18/01/2024 | 10:52 [GMT +7]")
+        );
+        assert_eq!(
+            published_line(iso, Lang::En).as_deref(),
+            Some("Thursday, 18/01/2024 | 10:52 [GMT +7]")
+        );
+        // Past midnight in UTC terms, still the evening in Hà Nội.
+        assert_eq!(
+            published_line("2024-01-21T23:30:00+07:00", Lang::Vi).as_deref(),
+            Some("Chủ Nhật, 21/01/2024 | 23:30 [GMT +7]")
+        );
+        assert_eq!(
+            published_line("2024-03-01T08:05:00-03:30", Lang::En).as_deref(),
+            Some("Friday, 01/03/2024 | 08:05 [GMT -3:30]")
+        );
+        assert_eq!(
+            published_line("2024-01-18T03:52:00Z", Lang::Vi).as_deref(),
+            Some("Thứ Năm, 18/01/2024 | 03:52 [GMT +0]")
+        );
+        // No offset: the clock as written, unlabelled.
+        assert_eq!(
+            published_line("2024-01-18 10:52", Lang::Vi).as_deref(),
+            Some("Thứ Năm, 18/01/2024 | 10:52")
+        );
+        assert_eq!(published_line("hôm qua", Lang::Vi), None);
     }
 }

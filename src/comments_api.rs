@@ -2,10 +2,10 @@
 //! Everything that can go wrong on the wire ends as a [`LoadError`] or a
 //! [`Created::Failed`], never as an exception.
 
-use gloo_net::http::{Headers, Method, RequestBuilder};
-use web_sys::{AbortSignal, RequestCredentials};
+use web_sys::AbortSignal;
 
-use crate::adapter::{Adapter, Created, Credentials, ListPage, NewComment, Page, Request};
+use crate::adapter::{Adapter, Created, ListPage, NewComment, Page, Request, Timeouts};
+use crate::api::{self, cross_origin_hint};
 use crate::error::LoadError;
 use crate::json;
 
@@ -15,23 +15,43 @@ pub struct Backend {
     pub adapter: Adapter,
     pub api: String,
     pub thread: String,
+    /// The adapter's, unless the page's `data-timeout` overrides them.
+    pub timeouts: Timeouts,
 }
 
-/// A response read to the end.
-struct Answer {
-    status: u16,
-    headers: Headers,
-    text: String,
+/// A create request's outcome with the created comment's secret token, if any.
+pub struct CreateAnswer {
+    pub created: Created,
+    pub token: Option<String>,
 }
 
 impl Backend {
+    pub fn new(adapter: Adapter, api: String, thread: String, timeout_s: Option<u32>) -> Backend {
+        let timeouts = match timeout_s {
+            Some(s) => Timeouts {
+                read_ms: s.saturating_mul(1000),
+                write_ms: s.saturating_mul(2000),
+            },
+            None => adapter.timeouts(),
+        };
+        Backend {
+            adapter,
+            api,
+            thread,
+            timeouts,
+        }
+    }
+
     pub async fn list(
         &self,
         page: &Page,
+        held_tokens: &[String],
         signal: Option<&AbortSignal>,
     ) -> Result<ListPage, LoadError> {
-        let request = self.adapter.list_request(&self.api, &self.thread, page);
-        let answer = self.send(&request, signal).await?;
+        let request = self
+            .adapter
+            .list_request_with(&self.api, &self.thread, page, held_tokens);
+        let answer = self.send(&request, self.timeouts.read_ms, signal).await?;
         if !(200..300).contains(&answer.status) {
             return Err(LoadError::Status(answer.status));
         }
@@ -42,15 +62,23 @@ impl Backend {
             .map_err(|e| LoadError::Shape(e.describe()))
     }
 
+    /// The create request for a new comment, built once so that a resend after a
+    /// timeout repeats exactly the same body with the same idempotency key.
+    pub fn create_request(&self, new: &NewComment, key: &str) -> Request {
+        self.adapter
+            .create_request(&self.api, &self.thread, new, key, js_sys::Date::now())
+    }
+
     /// Sends a new comment. `Err` only when no answer arrived (the caller offers a
     /// retry with the same key); every answer, good or bad, is a [`Created`].
-    pub async fn create(&self, new: &NewComment, key: &str) -> Result<Created, LoadError> {
-        let request =
-            self.adapter
-                .create_request(&self.api, &self.thread, new, key, js_sys::Date::now());
-        let answer = self.send(&request, None).await?;
+    pub async fn create(&self, request: &Request) -> Result<CreateAnswer, LoadError> {
+        let answer = self.send(request, self.timeouts.write_ms, None).await?;
         let body = json::parse(&answer.text).ok();
-        Ok(self.adapter.read_created(answer.status, body.as_ref()))
+        let token = body.as_ref().and_then(|b| self.adapter.created_token(b));
+        Ok(CreateAnswer {
+            created: self.adapter.read_created(answer.status, body.as_ref()),
+            token,
+        })
     }
 
     /// What an error answer says, for the console (the reader gets a localized line).
@@ -70,52 +98,34 @@ impl Backend {
     async fn send(
         &self,
         request: &Request,
+        timeout_ms: u32,
         signal: Option<&AbortSignal>,
-    ) -> Result<Answer, LoadError> {
-        let method = Method::from_bytes(request.method.as_bytes()).unwrap_or(Method::GET);
-        // Built by hand: gloo's header setter throws on a value the browser refuses,
-        // and one bad configured header must not take the widget down.
-        let raw = web_sys::Headers::new().map_err(|_| LoadError::Network("Headers".into()))?;
-        let _ = raw.set("Accept", "application/json");
-        if request.body.is_some() {
-            let _ = raw.set("Content-Type", "application/json");
-        }
-        for (name, value) in &request.headers {
-            if raw.set(name, value).is_err() {
-                crate::dom::console_warn(&format!(
-                    "ykien: adapter header {name} was refused by the browser"
-                ));
-            }
-        }
-        let builder = RequestBuilder::new(&request.url)
-            .method(method)
-            .headers(Headers::from_raw(raw))
-            .credentials(match self.adapter.credentials() {
-                Credentials::Omit => RequestCredentials::Omit,
-                Credentials::SameOrigin => RequestCredentials::SameOrigin,
-                Credentials::Include => RequestCredentials::Include,
+    ) -> Result<api::Answer, LoadError> {
+        api::send(request, self.adapter.credentials(), timeout_ms, signal)
+            .await
+            .map_err(|e| match e {
+                // "Failed to fetch" alone sends an operator hunting; name what a
+                // cross-origin API must allow for exactly this request.
+                LoadError::Network(detail) => {
+                    let sent: Vec<&str> = request
+                        .headers
+                        .iter()
+                        .map(|(name, _)| name.as_str())
+                        .filter(|n| !is_cors_safelisted(n))
+                        .collect();
+                    let read: Vec<&str> = self.adapter.headers_read().into_iter().collect();
+                    let hint = cross_origin_hint(&request.url, &sent, &read).unwrap_or_default();
+                    LoadError::Network(format!("{detail}{hint}"))
+                }
+                other => other,
             })
-            .abort_signal(signal);
-        let built = match &request.body {
-            Some(body) => builder.body(body.as_str()),
-            None => builder.build(),
-        }
-        .map_err(|e| LoadError::Network(e.to_string()))?;
-        let response = built
-            .send()
-            .await
-            .map_err(|e| LoadError::Network(e.to_string()))?;
-        let status = response.status();
-        let headers = response.headers();
-        // A body cut off mid-stream is a network failure, not an empty answer.
-        let text = response
-            .text()
-            .await
-            .map_err(|e| LoadError::Network(e.to_string()))?;
-        Ok(Answer {
-            status,
-            headers,
-            text,
-        })
     }
+}
+
+/// Headers a browser sends cross-origin without asking first (for the values the
+/// widget sends): `Content-Type: application/json` is not one of them.
+fn is_cors_safelisted(name: &str) -> bool {
+    ["accept", "accept-language", "content-language"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
 }

@@ -75,6 +75,10 @@ pub struct CommentsConfig {
     /// Visual reply levels; deeper replies are shown at the last level.
     pub depth: usize,
     pub load: LoadWhen,
+    /// `data-timeout`, seconds: overrides the adapter's timeouts.
+    pub timeout_s: Option<u32>,
+    /// A−/A+ scale the section's text too (`data-scale-comments`, on by default).
+    pub scale_text: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -89,6 +93,20 @@ pub struct Config {
     pub theme: Theme,
     /// The comment section, when `data-api` and `data-thread` are given.
     pub comments: Option<CommentsConfig>,
+    /// `data-timeout` in seconds, for the article JSON and the adapter file too.
+    pub timeout_s: Option<u32>,
+}
+
+/// The read timeout when neither `data-timeout` nor an adapter sets one.
+pub const DEFAULT_TIMEOUT_S: u32 = 15;
+
+impl Config {
+    /// Milliseconds for reads that are not the comment API's (article JSON, adapter).
+    pub fn read_timeout_ms(&self) -> u32 {
+        self.timeout_s
+            .unwrap_or(DEFAULT_TIMEOUT_S)
+            .saturating_mul(1000)
+    }
 }
 
 /// One problem with one attribute.
@@ -145,6 +163,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "maxLength",
     "depth",
     "load",
+    "timeout",
+    "scaleComments",
 ];
 
 const MAX_SELECTOR: usize = 500;
@@ -155,6 +175,8 @@ const MAX_ADAPTER: usize = 20_000;
 pub const DEFAULT_DEPTH: usize = 2;
 const MAX_DEPTH: usize = 6;
 const MAX_LENGTH_LIMIT: usize = 100_000;
+/// Ten minutes: a longer wait is no longer a timeout a reader would sit through.
+const MAX_TIMEOUT_S: usize = 600;
 
 /// Validates raw key/value pairs. Empty values count as absent, because CMSs often
 /// emit `data-x=""` for fields an operator left blank.
@@ -275,6 +297,25 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
             LoadWhen::Near
         }
     };
+    config.timeout_s = number(
+        &mut out.errors,
+        "timeout",
+        get("timeout"),
+        1..=MAX_TIMEOUT_S,
+    )
+    .and_then(|n| u32::try_from(n).ok());
+    let scale_text = match get("scaleComments").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("on") | Some("true") => true,
+        Some("off") | Some("false") => false,
+        Some(_) => {
+            out.errors.push(ConfigError::new(
+                "scaleComments",
+                "\"on\" (A−/A+ also scale the comments) or \"off\"",
+                get("scaleComments"),
+            ));
+            true
+        }
+    };
     if let (Some(api), Some(thread)) = (api, thread) {
         config.comments = Some(CommentsConfig {
             api,
@@ -283,6 +324,8 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
             max_length,
             depth,
             load,
+            timeout_s: config.timeout_s,
+            scale_text,
         });
     }
 

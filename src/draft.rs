@@ -28,6 +28,10 @@ impl DraftKey {
     fn idempotency(&self) -> String {
         format!("{}#key", self.0)
     }
+
+    fn request(&self) -> String {
+        format!("{}#request", self.0)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -35,12 +39,16 @@ pub struct Draft {
     pub body: String,
     /// Set while a send of exactly this body may have reached the server.
     pub idempotency_key: Option<String>,
+    /// The request body that send used (its `{nowMs}` included): a resend repeats
+    /// it byte for byte, so a server that got the first one stores nothing new.
+    pub request: Option<String>,
 }
 
 pub fn load(key: &DraftKey) -> Draft {
     Draft {
         body: storage::get(key.as_str()).unwrap_or_default(),
         idempotency_key: storage::get(&key.idempotency()),
+        request: storage::get(&key.request()),
     }
 }
 
@@ -52,19 +60,30 @@ pub fn save_body(key: &DraftKey, body: &str) {
     }
 }
 
-pub fn save_idempotency_key(key: &DraftKey, value: Option<&str>) {
-    match value {
-        Some(v) => {
-            storage::set(&key.idempotency(), v);
+/// Remembers (or, with `None`, forgets) the send that may have reached the server:
+/// its idempotency key and the exact request body.
+pub fn save_sent(key: &DraftKey, sent: Option<(&str, Option<&str>)>) {
+    match sent {
+        Some((idem, request)) => {
+            storage::set(&key.idempotency(), idem);
+            match request {
+                Some(body) => {
+                    storage::set(&key.request(), body);
+                }
+                None => storage::remove(&key.request()),
+            }
         }
-        None => storage::remove(&key.idempotency()),
+        None => {
+            storage::remove(&key.idempotency());
+            storage::remove(&key.request());
+        }
     }
 }
 
 /// Only after the server accepted the comment.
 pub fn clear(key: &DraftKey) {
     storage::remove(key.as_str());
-    storage::remove(&key.idempotency());
+    save_sent(key, None);
 }
 
 pub fn name() -> String {

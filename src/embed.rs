@@ -14,8 +14,9 @@ use crate::components::{
     Shared,
 };
 use crate::config::{self, ArticleSource, Config, ConfigError};
-use crate::dom::{console_error, console_warn, page_lang, query, shadow_host, LookupError};
+use crate::dom::{console_error, console_warn, page_lang, query, LookupError};
 use crate::i18n::Lang;
+use crate::platform::{Platform, ThemeWatch};
 use crate::scaler::Scaler;
 
 /// Where the widget was asked to appear.
@@ -34,6 +35,7 @@ pub struct Widget {
     scaler: Option<Rc<Scaler>>,
     /// Hosts this widget inserted into the page, removed on unmount.
     created: Vec<Element>,
+    themes: Vec<ThemeWatch>,
 }
 
 impl Widget {
@@ -50,16 +52,32 @@ impl Widget {
         if let Some(scaler) = self.scaler {
             scaler.detach();
         }
+        for watch in self.themes {
+            watch.stop();
+        }
         for el in self.created {
             el.remove();
         }
     }
 }
 
-pub fn mount(place: Place, pairs: &[(String, String)]) -> Widget {
+pub fn mount(place: Place, pairs: &[(String, String)], platform: &Platform) -> Widget {
     let Some(doc) = crate::dom::document() else {
         return Widget::default();
     };
+    let widget = mount_in(&doc, place, pairs, platform);
+    // A placeholder the configuration did not call for (or one replaced by the
+    // operator notice) must not keep saying "loading".
+    platform.drop_unused();
+    widget
+}
+
+fn mount_in(
+    doc: &Document,
+    place: Place,
+    pairs: &[(String, String)],
+    platform: &Platform,
+) -> Widget {
     let parsed = config::parse(pairs);
     for w in &parsed.warnings {
         console_warn(w);
@@ -68,16 +86,21 @@ pub fn mount(place: Place, pairs: &[(String, String)]) -> Widget {
         .iter()
         .find(|(k, _)| k == "lang")
         .and_then(|(_, v)| Lang::from_tag(v))
-        .or_else(|| page_lang(&doc).and_then(|l| Lang::from_tag(&l)))
+        .or_else(|| page_lang(doc).and_then(|l| Lang::from_tag(&l)))
         .unwrap_or_default();
     let Some(config) = parsed.config else {
         let anchor = default_anchor(&place);
-        return notice(&doc, anchor, &parsed.errors, fallback_lang);
+        return notice(doc, anchor, &parsed.errors, fallback_lang, platform);
     };
     let lang = config.lang.unwrap_or(fallback_lang);
-    match build(&doc, &place, &config, lang) {
-        Ok(widget) => widget,
-        Err((anchor, errors)) => notice(&doc, anchor, &errors, lang),
+    let mut widget = Widget::default();
+    match build(doc, &place, &config, lang, platform, &mut widget) {
+        Ok(()) => widget,
+        Err((anchor, errors)) => {
+            // Whatever was half built goes; the notice takes the widget's place.
+            widget.unmount();
+            notice(doc, anchor, &errors, lang, platform)
+        }
     }
 }
 
@@ -91,6 +114,16 @@ enum Anchor {
 
 impl Anchor {
     fn attach(&self, host: &Element) -> bool {
+        // A placeholder the loader already put in this place stays put: moving it
+        // would re-lay it out and drop the reader's focus.
+        let in_place = match self {
+            Anchor::Inside(el) => host.parent_element().as_ref() == Some(el),
+            Anchor::After(el) => el.next_element_sibling().as_ref() == Some(host),
+            Anchor::Before(el) => el.previous_element_sibling().as_ref() == Some(host),
+        };
+        if in_place {
+            return true;
+        }
         match self {
             Anchor::Inside(el) => el.append_child(host).is_ok(),
             Anchor::After(el) => el.after_with_node_1(host).is_ok(),
@@ -119,8 +152,24 @@ fn lookup(doc: &Document, key: &str, selector: &str) -> Result<Element, ConfigEr
     })
 }
 
-fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<Widget, BuildError> {
-    let mut widget = Widget::default();
+fn build(
+    doc: &Document,
+    place: &Place,
+    config: &Config,
+    lang: Lang,
+    platform: &Platform,
+    widget: &mut Widget,
+) -> Result<(), BuildError> {
+    let host_at = |tag: &str, anchor: &Anchor, widget: &mut Widget| -> Option<(Element, Element)> {
+        let (host, root) = platform.shadow_host(doc, tag).ok()?;
+        if !anchor.attach(&host) {
+            return None;
+        }
+        widget
+            .themes
+            .push(platform.watch_theme(&host, &config.theme));
+        Some((host, root))
+    };
 
     // The main area: the given element, data-mount, or right after the script tag.
     let main_anchor = match (place, &config.mount) {
@@ -148,28 +197,27 @@ fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<W
                 None => Anchor::Before(article.clone()),
             };
             let scaler = Rc::new(Scaler::new(article.clone()));
-            let (host, root) = host_at(doc, "ykien-controls", &controls_anchor)
+            let (host, root) = host_at("ykien-controls", &controls_anchor, widget)
                 .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
             widget.created.push(host);
             widget.scaler = Some(Rc::clone(&scaler));
             let props = ControlsAppProps {
                 scaler: Shared(scaler),
                 lang,
-                theme: config.theme.clone(),
             };
             widget
                 .controls
                 .push(yew::Renderer::<ControlsApp>::with_root_and_props(root, props).render());
         }
         ArticleSource::Render { url } => {
-            let (host, root) = host_at(doc, "ykien-article", &main_anchor)
+            let (host, root) = host_at("ykien-article", &main_anchor, widget)
                 .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
             article_host = Some(host.clone());
             widget.created.push(host);
             let props = ArticleAppProps {
                 url: url.clone().into(),
                 lang,
-                theme: config.theme.clone(),
+                timeout_ms: config.read_timeout_ms(),
             };
             widget
                 .articles
@@ -183,19 +231,18 @@ fn build(doc: &Document, place: &Place, config: &Config, lang: Lang) -> Result<W
             (Anchor::Inside(_), _) | (_, None) => main_anchor.clone(),
             (_, Some(article)) => Anchor::After(article),
         };
-        let (host, root) = host_at(doc, "ykien-comments", &anchor)
+        let (host, root) = host_at("ykien-comments", &anchor, widget)
             .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
         widget.created.push(host);
         let props = CommentsAppProps {
             config: Rc::new(comments.clone()),
             lang,
-            theme: config.theme.clone(),
         };
         widget
             .comments
             .push(yew::Renderer::<CommentsApp>::with_root_and_props(root, props).render());
     }
-    Ok(widget)
+    Ok(())
 }
 
 fn dom_failure() -> ConfigError {
@@ -206,20 +253,25 @@ fn dom_failure() -> ConfigError {
     )
 }
 
-fn host_at(doc: &Document, tag: &str, anchor: &Anchor) -> Option<(Element, Element)> {
-    let (host, root) = shadow_host(doc, tag).ok()?;
-    anchor.attach(&host).then_some((host, root))
-}
-
 /// The operator notice: shown in the widget's place so a misconfiguration is never a
 /// silent blank area, with every error also on the console.
-fn notice(doc: &Document, anchor: Anchor, errors: &[ConfigError], lang: Lang) -> Widget {
+fn notice(
+    doc: &Document,
+    anchor: Anchor,
+    errors: &[ConfigError],
+    lang: Lang,
+    platform: &Platform,
+) -> Widget {
     let s = lang.strings();
     for e in errors {
         console_error(&e.operator_message());
     }
     let mut widget = Widget::default();
-    let Some((host, root)) = host_at(doc, "ykien-notice", &anchor) else {
+    let Some((host, root)) = platform
+        .shadow_host(doc, "ykien-notice")
+        .ok()
+        .filter(|(host, _)| anchor.attach(host))
+    else {
         return widget;
     };
     let build = || -> Option<()> {

@@ -1,9 +1,14 @@
-//! Comments held for moderation, remembered on their author's device. The API does
+//! Comments held for moderation, remembered on their author's device. Most APIs do
 //! not list them until they are approved, so without this an author who reloads
 //! would see their comment vanish and might post it again. Each is shown (marked as
-//! awaiting approval) until the API lists it or a week has passed.
+//! awaiting approval) until the API lists it as published or a week has passed.
+//!
+//! Where the API gives the author a secret token for a held comment (the reference
+//! server's `pending_token`), the token is kept too and sent back with list requests,
+//! so the API can tell the author what became of it: still pending, or rejected
+//! (shown once as "not approved", then forgotten).
 
-use crate::adapter::{Body, Comment, Id};
+use crate::adapter::{Body, Comment, Id, Status};
 use crate::json::{self, quote, Json};
 use crate::storage;
 
@@ -15,15 +20,27 @@ fn key(thread: &str) -> String {
     format!("ykien:held:{}:{thread}", thread.len())
 }
 
-/// A held comment and when it was remembered (its own time may be the server's,
-/// and a wrong client clock must not expire it early).
-type Kept = (Comment, f64);
+/// A held comment, when it was remembered (its own time may be the server's, and a
+/// wrong client clock must not expire it early), and its secret token if any.
+#[derive(Clone, Debug, PartialEq)]
+struct Kept {
+    comment: Comment,
+    saved: f64,
+    token: Option<String>,
+}
 
 /// Remembers a held comment (storage keeps the newest first).
-pub fn remember(thread: &str, comment: &Comment, now_ms: f64) {
+pub fn remember(thread: &str, comment: &Comment, token: Option<&str>, now_ms: f64) {
     let mut all = stored(thread, now_ms);
-    all.retain(|(c, _)| c.id != comment.id);
-    all.insert(0, (comment.clone(), now_ms));
+    all.retain(|k| k.comment.id != comment.id);
+    all.insert(
+        0,
+        Kept {
+            comment: comment.clone(),
+            saved: now_ms,
+            token: token.map(str::to_owned),
+        },
+    );
     all.truncate(MAX_KEPT);
     save(thread, &all);
 }
@@ -33,7 +50,15 @@ pub fn load(thread: &str, now_ms: f64) -> Vec<Comment> {
     stored(thread, now_ms)
         .into_iter()
         .rev()
-        .map(|(c, _)| c)
+        .map(|k| k.comment)
+        .collect()
+}
+
+/// The tokens to send with list requests.
+pub fn tokens(thread: &str, now_ms: f64) -> Vec<String> {
+    stored(thread, now_ms)
+        .into_iter()
+        .filter_map(|k| k.token)
         .collect()
 }
 
@@ -42,16 +67,17 @@ fn stored(thread: &str, now_ms: f64) -> Vec<Kept> {
         return Vec::new();
     };
     let mut out = decode(&text);
-    out.retain(|(_, saved)| now_ms - saved < WEEK_MS);
+    out.retain(|k| now_ms - k.saved < WEEK_MS);
     out
 }
 
-/// Drops those the API now lists: they were approved and are shown from the list.
-pub fn forget(thread: &str, now_ms: f64, listed: impl Fn(&Id) -> bool) {
+/// Drops those the API has decided on (listed as published, rejected or deleted):
+/// from now on the list shows them, or, for a rejection, has just shown it once.
+pub fn forget(thread: &str, now_ms: f64, decided: impl Fn(&Id) -> bool) {
     let all = stored(thread, now_ms);
     let kept: Vec<Kept> = all
         .iter()
-        .filter(|(c, _)| !listed(&c.id))
+        .filter(|k| !decided(&k.comment.id))
         .cloned()
         .collect();
     if kept.len() != all.len() {
@@ -70,14 +96,14 @@ fn save(thread: &str, all: &[Kept]) {
 fn encode(all: &[Kept]) -> String {
     let items: Vec<String> = all
         .iter()
-        .map(|(c, saved)| {
+        .map(|Kept { comment: c, saved, token }| {
             let (body, html) = match &c.body {
                 Body::Text(t) => (t, false),
                 Body::Html(h) => (h, true),
             };
             let parent = c.parent.as_ref().map_or("null".to_owned(), |p| quote(&p.text));
             format!(
-                "{{\"id\":{},\"num\":{},\"parent\":{},\"author\":{},\"body\":{},\"html\":{},\"at\":{},\"saved\":{}}}",
+                "{{\"id\":{},\"num\":{},\"parent\":{},\"author\":{},\"body\":{},\"html\":{},\"at\":{},\"saved\":{},\"token\":{}}}",
                 quote(&c.id.text),
                 c.id.numeric,
                 parent,
@@ -86,6 +112,7 @@ fn encode(all: &[Kept]) -> String {
                 html,
                 c.created_ms.map_or(0, |t| t as i64),
                 *saved as i64,
+                token.as_deref().map_or("null".to_owned(), quote),
             )
         })
         .collect();
@@ -132,9 +159,14 @@ fn decode(text: &str) -> Vec<Kept> {
                     Body::Text(body)
                 },
                 created_ms: item.member("at").and_then(|t| t.number()),
-                pending: true,
+                status: Status::Pending,
             };
-            Some((comment, saved))
+            let token = item.member("token").and_then(|t| t.string());
+            Some(Kept {
+                comment,
+                saved,
+                token,
+            })
         })
         .collect()
 }
@@ -157,18 +189,22 @@ mod tests {
             author: Some("Hà".into()),
             body: Body::Text("dòng 1\ndòng 2 \u{2028}".into()),
             created_ms: Some(1_700_000_000_123.0),
-            pending: true,
+            status: Status::Pending,
         };
-        let back = decode(&encode(&[(c.clone(), 1_800_000_000_000.0)]));
-        assert_eq!(back.len(), 1);
-        assert_eq!(back[0].1, 1_800_000_000_000.0);
-        let back: Vec<Comment> = back.into_iter().map(|(c, _)| c).collect();
+        let kept = Kept {
+            comment: c.clone(),
+            saved: 1_800_000_000_000.0,
+            token: Some("tok\"1".into()),
+        };
+        let back = decode(&encode(std::slice::from_ref(&kept)));
+        assert_eq!(back, [kept]);
+        let back: Vec<Comment> = back.into_iter().map(|k| k.comment).collect();
         assert_eq!(back[0].id.text, "a\"b");
         assert!(back[0].id.numeric);
         assert_eq!(back[0].parent, c.parent);
         assert_eq!(back[0].body, c.body);
         assert_eq!(back[0].created_ms, c.created_ms);
-        assert!(back[0].pending);
+        assert!(back[0].is_pending());
     }
 
     #[test]

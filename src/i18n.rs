@@ -60,6 +60,8 @@ pub struct Strings {
     pub error_network: &'static str,
     pub error_server: &'static str,
     pub error_data: &'static str,
+    pub error_timeout: &'static str,
+    pub error_rate_limited: &'static str,
     pub config_title: &'static str,
     pub config_hint: &'static str,
     pub byline_prefix: &'static str,
@@ -91,6 +93,12 @@ pub struct Strings {
     pub send_server: &'static str,
     pub send_rate_limited: &'static str,
     pub send_rejected: &'static str,
+    pub send_timeout: &'static str,
+    pub send_timeout_unsure: &'static str,
+    pub resend: &'static str,
+    pub rejected: &'static str,
+    pub rejected_note: &'static str,
+    pub deleted: &'static str,
     pub just_now: &'static str,
     pub adapter_failed: &'static str,
 }
@@ -107,6 +115,8 @@ static VI: Strings = Strings {
     error_network: "Không kết nối được tới máy chủ. Hãy kiểm tra mạng rồi thử lại.",
     error_server: "Máy chủ đang gặp sự cố. Vui lòng thử lại sau ít phút.",
     error_data: "Dữ liệu nhận được không đúng định dạng.",
+    error_timeout: "Máy chủ không phản hồi kịp. Vui lòng thử lại.",
+    error_rate_limited: "Có quá nhiều yêu cầu cùng lúc. Vui lòng đợi một lát rồi thử lại.",
     config_title: "Tiện ích ykien chưa được cấu hình đúng.",
     config_hint:
         "Thông báo này dành cho quản trị trang; chi tiết có trong console của trình duyệt.",
@@ -141,6 +151,12 @@ static VI: Strings = Strings {
         "Máy chủ đang gặp sự cố nên chưa gửi được. Nội dung vẫn được giữ nguyên, hãy thử lại.",
     send_rate_limited: "Bạn gửi hơi nhanh. Vui lòng đợi một phút rồi thử lại.",
     send_rejected: "Ý kiến chưa được chấp nhận.",
+    send_timeout: "Máy chủ chưa phản hồi nên chưa rõ ý kiến đã đến hay chưa. Hãy bấm Gửi lại: nếu đã đến, ý kiến sẽ không bị đăng hai lần.",
+    send_timeout_unsure: "Máy chủ chưa phản hồi nên chưa rõ ý kiến đã đến hay chưa. Nội dung vẫn được giữ nguyên; hãy xem lại danh sách trước khi gửi lại.",
+    resend: "Gửi lại",
+    rejected: "Không được duyệt",
+    rejected_note: "Ý kiến này không được duyệt nên không hiển thị với bạn đọc khác. Thông báo này chỉ hiện với bạn một lần.",
+    deleted: "Bình luận đã bị xóa",
     just_now: "Vừa xong",
     adapter_failed: "Phần ý kiến chưa được cấu hình đúng.",
 };
@@ -157,6 +173,8 @@ static EN: Strings = Strings {
     error_network: "Could not reach the server. Check your connection and try again.",
     error_server: "The server is having trouble. Please try again in a few minutes.",
     error_data: "The data received was not in the expected format.",
+    error_timeout: "The server took too long to answer. Please try again.",
+    error_rate_limited: "Too many requests right now. Please wait a moment and try again.",
     config_title: "The ykien widget is not configured correctly.",
     config_hint: "This notice is for the site's operator; details are in the browser console.",
     byline_prefix: "By",
@@ -188,6 +206,12 @@ static EN: Strings = Strings {
     send_server: "Not sent: the server is having trouble. Your text is kept; please try again.",
     send_rate_limited: "You are sending a little fast. Please wait a minute and try again.",
     send_rejected: "The comment was not accepted.",
+    send_timeout: "No answer from the server, so it is not known whether your comment arrived. Send it again: if it did arrive, it will not be posted twice.",
+    send_timeout_unsure: "No answer from the server, so it is not known whether your comment arrived. Your text is kept; check the list before sending it again.",
+    resend: "Send again",
+    rejected: "Not approved",
+    rejected_note: "This comment was not approved, so other readers do not see it. Only you see this notice, once.",
+    deleted: "This comment was deleted",
     just_now: "just now",
     adapter_failed: "The comment section is not configured correctly.",
 };
@@ -209,6 +233,13 @@ pub fn comments_heading(lang: Lang, count: Option<u64>) -> String {
         Some(n) => format!("{title} ({n})"),
         None => format!("{title} ()"),
     }
+}
+
+/// Whether an author name is a guest name in any language this widget speaks:
+/// such comments read as a guest's in the reader's language, whoever posted them.
+pub fn is_guest_name(name: &str) -> bool {
+    let name = name.trim();
+    name.is_empty() || [&VI, &EN].iter().any(|s| s.guest == name)
 }
 
 /// "12 / 500 ký tự".
@@ -256,6 +287,16 @@ mod tests {
         assert_eq!(comments_heading(Lang::En, Some(3)), "Comments (3)");
         assert_eq!(counter(Lang::Vi, 0, 500), "0 / 500 ký tự");
         assert!(over_limit(Lang::Vi, 500).contains("500 ký tự"));
+    }
+
+    #[test]
+    fn guest_names_in_any_language_are_guests() {
+        for name in ["", "  ", "Khách", "Guest", " Khách "] {
+            assert!(is_guest_name(name), "{name:?}");
+        }
+        for name in ["Khách sạn", "guest house", "Lan"] {
+            assert!(!is_guest_name(name), "{name:?}");
+        }
     }
 
     #[test]

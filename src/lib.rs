@@ -20,6 +20,7 @@ pub mod held;
 pub mod hooks;
 pub mod i18n;
 pub mod json;
+pub mod platform;
 pub mod sanitize;
 pub mod scaler;
 pub mod storage;
@@ -51,20 +52,22 @@ impl Handle {
     }
 }
 
-/// Mounts from a script tag's `dataset`.
+/// Mounts from a script tag's `dataset`. `platform` is what the loader provides
+/// (stylesheet, theme watcher, placeholders; see `platform`), or `undefined`.
 #[wasm_bindgen(js_name = mountScript)]
-pub fn mount_script(script: web_sys::Element, config: JsValue) -> Handle {
+pub fn mount_script(script: web_sys::Element, config: JsValue, platform: JsValue) -> Handle {
     Handle {
         widget: Some(embed::mount(
             embed::Place::Script(script),
             &config_pairs(&config),
+            &platform::Platform::from_js(&platform),
         )),
     }
 }
 
 /// Mounts into an element with a config object (`ykien.mount(el, {...})`).
 #[wasm_bindgen(js_name = mountElement)]
-pub fn mount_element(target: JsValue, config: JsValue) -> Handle {
+pub fn mount_element(target: JsValue, config: JsValue, platform: JsValue) -> Handle {
     let Ok(element) = target.dyn_into::<web_sys::Element>() else {
         dom::console_error("ykien.mount: the first argument must be a DOM element");
         return Handle { widget: None };
@@ -73,6 +76,7 @@ pub fn mount_element(target: JsValue, config: JsValue) -> Handle {
         widget: Some(embed::mount(
             embed::Place::Element(element),
             &config_pairs(&config),
+            &platform::Platform::from_js(&platform),
         )),
     }
 }

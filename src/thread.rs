@@ -12,25 +12,39 @@
 //! order puts new comments (the top for newest-first APIs), right under the composer
 //! the reader is looking at.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use crate::adapter::{Comment, Id, ListPage, Order, Page};
+use crate::adapter::{Comment, Id, ListPage, Order, Page, Status};
 
-#[derive(Debug, PartialEq)]
+/// Levels of the tree kept as a tree. The list shows at most six; a reply deeper
+/// than this is kept beside its parent instead of under it (with `answers` naming
+/// whom it answers), so that adding one never walks, copies or drops an unbounded
+/// chain of nodes: an API that chains 100,000 replies must not exhaust the stack.
+pub const MAX_TREE_DEPTH: usize = 32;
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub comment: Rc<Comment>,
     pub children: Vec<Rc<Node>>,
+    /// The comment this one answers when that is not its parent in the tree (a
+    /// reply below [`MAX_TREE_DEPTH`]).
+    pub answers: Option<Rc<Comment>>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Thread {
     roots: Vec<Rc<Node>>,
-    /// Every shown comment's parent (`None` for roots), for path copying.
+    /// Every shown comment's parent in the tree (`None` for roots), for path copying.
     parents: HashMap<Id, Option<Id>>,
+    /// Every shown comment, to name the one a deep reply answers without a search.
+    comments: HashMap<Id, Rc<Comment>>,
     /// Replies whose parent has not arrived, keyed by that parent; shown when it
     /// does, or as top-level comments once the last page is in.
     waiting: HashMap<Id, Vec<Comment>>,
+    /// The reader's own comments not yet seen in a page: the API's copy replaces
+    /// them (and takes the API's place) when it arrives.
+    own: HashSet<Id>,
     /// The API's total at the last page, if it gives one.
     total: Option<u64>,
     /// Comments the reader posted since then, added to `total`.
@@ -38,6 +52,16 @@ pub struct Thread {
     next: Option<Page>,
     /// No page has been loaded yet.
     fresh: bool,
+}
+
+/// What had to be changed to show the reader's own comment, for the console.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnPlacement {
+    /// The API answered with an id already in the list; a local one is used.
+    pub id_taken: Option<Id>,
+    /// Neither the API's parent nor the one replied to is shown; it is placed at
+    /// the top level.
+    pub parent_missing: Option<Id>,
 }
 
 impl Thread {
@@ -120,51 +144,177 @@ impl Thread {
     }
 
     /// The reader's own comment, accepted by the API (or held for moderation, which
-    /// the API's total does not count either).
-    pub fn add_own(&mut self, comment: Comment, order: Order) {
-        let counts = !comment.pending;
-        if self.place(comment, order) && counts {
-            self.posted = self.posted.saturating_add(1);
+    /// the API's total does not count either). It is always shown, whatever the
+    /// answer said: an id already in the list gets a local one, and a parent that is
+    /// not shown gives way to `replied_to`, else the top level. The API's own copy,
+    /// when a later page brings it, replaces this one.
+    pub fn add_own(
+        &mut self,
+        mut comment: Comment,
+        order: Order,
+        replied_to: Option<&Id>,
+    ) -> OwnPlacement {
+        let mut placement = OwnPlacement::default();
+        if self.contains(&comment.id) || self.waiting_for(&comment.id) {
+            placement.id_taken = Some(comment.id.clone());
+            let mut n = self.len();
+            comment.id = loop {
+                let id = Id {
+                    text: format!("ykien-local-{n}"),
+                    numeric: false,
+                };
+                if !self.contains(&id) {
+                    break id;
+                }
+                n += 1;
+            };
         }
+        if let Some(p) = comment.parent.clone() {
+            if !self.contains(&p) || p == comment.id {
+                comment.parent = replied_to.filter(|r| self.contains(r)).cloned();
+                if comment.parent.is_none() {
+                    placement.parent_missing = Some(p);
+                }
+            }
+        }
+        let counts = comment.status == Status::Published;
+        let id = comment.id.clone();
+        if self.place(comment, order) {
+            self.own.insert(id);
+            if counts {
+                self.posted = self.posted.saturating_add(1);
+            }
+        }
+        placement
+    }
+
+    fn waiting_for(&self, id: &Id) -> bool {
+        self.waiting.values().flatten().any(|c| c.id == *id)
     }
 
     /// Places a comment and any replies that were waiting for it. `false` for a
-    /// duplicate id.
+    /// duplicate id (unless it is the API's copy of the reader's own comment, which
+    /// replaces it).
     fn place(&mut self, comment: Comment, root_order: Order) -> bool {
-        if self.contains(&comment.id) {
+        let parent = comment.parent.clone().filter(|p| *p != comment.id);
+        let mut children = Vec::new();
+        let replaces_own =
+            self.own.contains(&comment.id) && parent.as_ref().is_none_or(|p| self.contains(p));
+        if replaces_own {
+            self.own.remove(&comment.id);
+            if let Some(old) = self.detach(&comment.id) {
+                children = old.children.clone();
+            }
+        } else if self.contains(&comment.id) {
             return false;
         }
-        let parent = comment.parent.clone().filter(|p| *p != comment.id);
-        match parent {
-            Some(p) if !self.contains(&p) => {
-                self.waiting.entry(p).or_default().push(comment);
+        if let Some(p) = &parent {
+            if !self.contains(p) {
+                self.waiting.entry(p.clone()).or_default().push(comment);
                 return true;
             }
-            Some(p) => {
-                let id = comment.id.clone();
-                let node = Rc::new(Node {
-                    comment: Rc::new(comment),
-                    children: Vec::new(),
-                });
-                self.attach_child(&p, node);
-                self.parents.insert(id.clone(), Some(p));
-                self.release_waiting(id);
-            }
+        }
+        let id = comment.id.clone();
+        self.insert(comment, parent, children, root_order);
+        self.release_waiting(id);
+        true
+    }
+
+    /// Inserts a comment whose parent (if any) is shown.
+    fn insert(
+        &mut self,
+        comment: Comment,
+        parent: Option<Id>,
+        children: Vec<Rc<Node>>,
+        order: Order,
+    ) {
+        let id = comment.id.clone();
+        let comment = Rc::new(comment);
+        self.comments.insert(id.clone(), Rc::clone(&comment));
+        match parent {
             None => {
-                let id = comment.id.clone();
                 let node = Rc::new(Node {
-                    comment: Rc::new(comment),
-                    children: Vec::new(),
+                    comment,
+                    children,
+                    answers: None,
                 });
-                match root_order {
+                match order {
                     Order::Oldest => self.roots.push(node),
                     Order::Newest => self.roots.insert(0, node),
                 }
-                self.parents.insert(id.clone(), None);
-                self.release_waiting(id);
+                self.parents.insert(id, None);
+            }
+            Some(p) => {
+                // Too deep: beside the parent, naming whom it answers.
+                let (under, answers) = if self.depth(&p) >= MAX_TREE_DEPTH {
+                    let up = self.parents.get(&p).cloned().flatten();
+                    (up, self.comments.get(&p).cloned())
+                } else {
+                    (Some(p), None)
+                };
+                let node = Rc::new(Node {
+                    comment,
+                    children,
+                    answers,
+                });
+                match &under {
+                    Some(under) => self.attach_child(under, node),
+                    None => self.roots.push(node),
+                }
+                self.parents.insert(id, under);
             }
         }
-        true
+    }
+
+    /// Levels from the top (a root is at 1); bounded by [`MAX_TREE_DEPTH`].
+    fn depth(&self, id: &Id) -> usize {
+        let mut depth = 1;
+        let mut at = id;
+        while let Some(Some(up)) = self.parents.get(at) {
+            depth += 1;
+            if depth > self.parents.len() {
+                break; // never loop on a cycle
+            }
+            at = up;
+        }
+        depth
+    }
+
+    /// Ancestors from `id` up to its root, `id` first.
+    fn path_up(&self, id: &Id) -> Vec<Id> {
+        let mut path = vec![id.clone()];
+        while let Some(Some(up)) = path.last().and_then(|id| self.parents.get(id)) {
+            if path.len() > self.parents.len() {
+                break;
+            }
+            path.push(up.clone());
+        }
+        path
+    }
+
+    fn node(&self, id: &Id) -> Option<Rc<Node>> {
+        let path = self.path_up(id);
+        let mut nodes = &self.roots;
+        let mut found = None;
+        for step in path.iter().rev() {
+            let node = nodes.iter().find(|n| n.comment.id == *step)?;
+            nodes = &node.children;
+            found = Some(node);
+        }
+        found.cloned()
+    }
+
+    /// Takes a shown comment out of the tree (with its subtree).
+    fn detach(&mut self, id: &Id) -> Option<Rc<Node>> {
+        let found = self.node(id)?;
+        self.comments.remove(id);
+        match self.parents.remove(id).flatten() {
+            None => self.roots.retain(|n| n.comment.id != *id),
+            Some(parent) => self.edit_children(&parent, &mut |children| {
+                children.retain(|c| c.comment.id != *id);
+            }),
+        }
+        Some(found)
     }
 
     /// Places replies that arrived before `id` (iteratively: a chain of waiting
@@ -180,61 +330,45 @@ impl Thread {
                     continue;
                 }
                 let child_id = child.id.clone();
-                let node = Rc::new(Node {
-                    comment: Rc::new(child),
-                    children: Vec::new(),
-                });
-                self.attach_child(&parent, node);
-                self.parents.insert(child_id.clone(), Some(parent.clone()));
+                self.insert(child, Some(parent.clone()), Vec::new(), Order::Oldest);
                 ready.push(child_id);
             }
         }
     }
 
-    /// Appends `node` to the children of `parent`, copying the path from the root.
+    /// Appends `node` to the children of `parent`.
     fn attach_child(&mut self, parent: &Id, node: Rc<Node>) {
-        // Ancestors from the parent up to its root.
-        let mut path = vec![parent.clone()];
-        while let Some(Some(up)) = path.last().and_then(|id| self.parents.get(id)) {
-            if path.len() > self.parents.len() {
-                return; // a cycle cannot be built by `place`, but never loop on one
-            }
-            path.push(up.clone());
-        }
+        let mut node = Some(node);
+        self.edit_children(parent, &mut |children| children.extend(node.take()));
+    }
+
+    /// Applies `edit` to the children of `parent`. The nodes from the root down to it
+    /// are copied if anyone else holds them (a render still showing the old tree),
+    /// else changed in place: a page that adds 10,000 replies under one comment
+    /// copies that comment's list once, not 10,000 times.
+    fn edit_children(&mut self, parent: &Id, edit: &mut dyn FnMut(&mut Vec<Rc<Node>>)) {
+        let mut path = self.path_up(parent);
         let Some(root_id) = path.pop() else { return };
-        let Some(root_index) = self.roots.iter().position(|n| n.comment.id == root_id) else {
+        let Some(root) = self.roots.iter_mut().find(|n| n.comment.id == root_id) else {
             return;
         };
-        if let Some(root) = self.roots.get_mut(root_index) {
-            path.reverse();
-            *root = with_child(root, &path, node);
+        path.reverse();
+        let mut at = root;
+        for step in &path {
+            let node = Rc::make_mut(at);
+            let Some(next) = node.children.iter_mut().find(|c| c.comment.id == *step) else {
+                return;
+            };
+            at = next;
         }
+        edit(&mut Rc::make_mut(at).children);
     }
-}
-
-/// A copy of `node` with `child` appended under the descendant reached by `path`
-/// (ids below `node`, top first). Iterative over the path's length via recursion
-/// depth bounded by the tree's depth, which `place` keeps acyclic.
-fn with_child(node: &Rc<Node>, path: &[Id], child: Rc<Node>) -> Rc<Node> {
-    let mut children = node.children.clone();
-    match path.split_first() {
-        None => children.push(child),
-        Some((next, rest)) => {
-            if let Some(slot) = children.iter_mut().find(|c| c.comment.id == *next) {
-                *slot = with_child(slot, rest, child);
-            }
-        }
-    }
-    Rc::new(Node {
-        comment: Rc::clone(&node.comment),
-        children,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapter::Body;
+    use crate::adapter::{Body, Status};
 
     fn c(id: &str, parent: Option<&str>) -> Comment {
         Comment {
@@ -249,7 +383,7 @@ mod tests {
             author: Some("Lan".into()),
             body: Body::Text(format!("body {id}")),
             created_ms: None,
-            pending: false,
+            status: Status::Published,
         }
     }
 
@@ -307,7 +441,7 @@ mod tests {
             None,
         ));
         let before: Vec<Rc<Node>> = t.roots().to_vec();
-        t.add_own(c("n", Some("b")), Order::Newest);
+        t.add_own(c("n", Some("b")), Order::Newest, None);
         assert!(
             !Rc::ptr_eq(&before[0], &t.roots()[0]),
             "path to the reply is copied"
@@ -324,8 +458,8 @@ mod tests {
     fn own_comments_go_where_the_api_order_puts_new_ones() {
         let mut t = Thread::new();
         t.add_page(page(vec![c("a", None)], None, Some(1)));
-        t.add_own(c("n", None), Order::Newest);
-        t.add_own(c("o", None), Order::Oldest);
+        t.add_own(c("n", None), Order::Newest, None);
+        t.add_own(c("o", None), Order::Oldest, None);
         assert_eq!(shape(t.roots()), "n a o");
         assert_eq!(t.count(), Some(3));
     }
@@ -386,5 +520,75 @@ mod tests {
         comments.reverse();
         t.add_page(page(comments, None, None));
         assert_eq!(t.len(), 2000);
+    }
+
+    #[test]
+    fn a_chain_of_100_000_replies_is_kept_shallow_and_fast() {
+        let mut t = Thread::new();
+        let n = 100_000;
+        let mut comments = vec![c("0", None)];
+        for i in 1..n {
+            comments.push(c(&i.to_string(), Some(&(i - 1).to_string())));
+        }
+        let started = std::time::Instant::now();
+        t.add_page(page(comments, None, None));
+        assert_eq!(t.len(), n);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        let mut depth = 0;
+        let mut level = t.roots();
+        while let Some(first) = level.first() {
+            depth += 1;
+            level = &first.children;
+        }
+        assert_eq!(depth, MAX_TREE_DEPTH);
+        // Below the cap a reply sits beside its parent and names it.
+        let deepest = t.node(&id("40")).expect("shown");
+        assert_eq!(
+            deepest.answers.as_ref().map(|a| a.id.text.as_str()),
+            Some("39")
+        );
+        drop(t); // dropping is as shallow as the tree
+    }
+
+    fn id(text: &str) -> Id {
+        Id {
+            text: text.into(),
+            numeric: false,
+        }
+    }
+
+    #[test]
+    fn the_apis_copy_of_an_own_comment_takes_the_apis_place() {
+        // Oldest first with more pages: the reader's comment goes at the end of what
+        // is loaded, and moves to the true end when the last page brings it.
+        let mut t = Thread::new();
+        t.add_page(page(
+            vec![c("a", None), c("b", None)],
+            Some(Page::Number(2)),
+            Some(3),
+        ));
+        t.add_own(c("mine", None), Order::Oldest, None);
+        assert_eq!(shape(t.roots()), "a b mine");
+        t.add_page(page(vec![c("z", None), c("mine", None)], None, Some(4)));
+        assert_eq!(shape(t.roots()), "a b z mine");
+        assert_eq!(t.count(), Some(4));
+    }
+
+    #[test]
+    fn an_own_comment_is_shown_whatever_the_answer_says() {
+        let mut t = Thread::new();
+        t.add_page(page(vec![c("a", None), c("b", Some("a"))], None, Some(2)));
+        // The answer names an id already shown: a local id is used.
+        let placed = t.add_own(c("a", None), Order::Newest, None);
+        assert_eq!(placed.id_taken, Some(id("a")));
+        assert_eq!(t.len(), 3);
+        // The answer names a parent that is not shown: the one replied to is used.
+        let placed = t.add_own(c("r", Some("nowhere")), Order::Newest, Some(&id("b")));
+        assert_eq!(placed.parent_missing, None);
+        assert!(shape(t.roots()).contains("b(r)"), "{}", shape(t.roots()));
+        // Neither is shown: the top level.
+        let placed = t.add_own(c("s", Some("nowhere")), Order::Newest, Some(&id("gone")));
+        assert_eq!(placed.parent_missing, Some(id("nowhere")));
+        assert!(shape(t.roots()).starts_with("s "), "{}", shape(t.roots()));
     }
 }

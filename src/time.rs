@@ -15,14 +15,6 @@ use yew::AttrValue;
 
 use crate::i18n::Lang;
 
-/// "Thứ Năm, 18 tháng 1, 2024 lúc 10:52" for an RFC 3339 string; `None` if the
-/// browser cannot parse it (the caller then shows nothing rather than "Invalid Date").
-pub fn format_datetime(iso: &str, lang: Lang) -> Option<String> {
-    let date = js_sys::Date::new(&JsValue::from_str(iso));
-    let ms = date.get_time();
-    (!ms.is_nan()).then(|| format_ms(ms, lang))
-}
-
 /// The full local date and time of an epoch-milliseconds instant.
 pub fn format_ms(ms: f64, lang: Lang) -> String {
     with_formatters(lang, |f| {

@@ -18,7 +18,7 @@ use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlTextAreaElement};
 
 mod common;
 
-use common::{doc, sleep, wait_for};
+use common::{doc, platform, sleep, wait_for};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -158,7 +158,7 @@ fn mount(thread: &str, extra: &[(&str, &str)]) -> (Element, ykien::Handle) {
     {
         js_sys::Reflect::set(&config, &(*k).into(), &(*v).into()).unwrap();
     }
-    let handle = ykien::mount_element(page.clone().into(), config.into());
+    let handle = ykien::mount_element(page.clone().into(), config.into(), platform());
     let host = page
         .query_selector("ykien-comments")
         .unwrap()

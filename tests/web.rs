@@ -11,7 +11,7 @@ use web_sys::{Element, HtmlButtonElement, HtmlElement};
 
 mod common;
 
-use common::{doc, sleep, wait_for};
+use common::{doc, platform, sleep, wait_for};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -82,6 +82,7 @@ async fn larger_raises_a_px_styled_host_paragraph_and_unmount_restores_it() {
     let mut handle = ykien::mount_element(
         page.into(),
         config(&[("article", "#t1-article"), ("controls", "#t1-slot")]),
+        platform(),
     );
     settle().await;
     let slot = doc().get_element_by_id("t1-slot").unwrap();
@@ -107,8 +108,11 @@ async fn the_bounds_disable_their_button_and_the_choice_is_remembered() {
     let page = fixture(r#"<div id="t2-article"><p id="t2-p">Văn bản.</p></div>"#);
     let p = doc().get_element_by_id("t2-p").unwrap();
     let base = font_px(&p);
-    let mut handle =
-        ykien::mount_element(page.clone().into(), config(&[("article", "#t2-article")]));
+    let mut handle = ykien::mount_element(
+        page.clone().into(),
+        config(&[("article", "#t2-article")]),
+        platform(),
+    );
     settle().await;
     // Without data-controls the controls go right before the article.
     let host = page
@@ -135,8 +139,11 @@ async fn the_bounds_disable_their_button_and_the_choice_is_remembered() {
     handle.unmount();
 
     // A new mount (a reload) starts at the remembered size.
-    let mut again =
-        ykien::mount_element(page.clone().into(), config(&[("article", "#t2-article")]));
+    let mut again = ykien::mount_element(
+        page.clone().into(),
+        config(&[("article", "#t2-article")]),
+        platform(),
+    );
     settle().await;
     assert_eq!(font_px(&p), base * 1.5);
     let host = page.query_selector("ykien-controls").unwrap().unwrap();
@@ -160,6 +167,7 @@ async fn a_bad_attribute_shows_the_operator_a_message_naming_it() {
     let _handle = ykien::mount_element(
         page.clone().into(),
         config(&[("article", "#t3-article"), ("lang", "fr")]),
+        platform(),
     );
     let host = page
         .query_selector("ykien-notice")
@@ -180,6 +188,7 @@ async fn a_selector_that_matches_nothing_is_reported_in_english_when_asked() {
     let _handle = ykien::mount_element(
         page.clone().into(),
         config(&[("article", "#does-not-exist"), ("lang", "en")]),
+        platform(),
     );
     let host = page
         .query_selector("ykien-notice")
@@ -217,12 +226,14 @@ async fn render_mode_neutralises_hostile_html() {
     // Config validation rightly refuses blob: URLs, so the component is rendered
     // directly, in a shadow root exactly like the one `mount` creates.
     let page = fixture("<div></div>");
-    let (host, root) = ykien::dom::shadow_host(&doc(), "ykien-article").unwrap();
+    let (host, root) = ykien::platform::Platform::from_js(&platform())
+        .shadow_host(&doc(), "ykien-article")
+        .unwrap();
     page.append_child(&host).unwrap();
     let props = ykien::components::ArticleAppProps {
         url: json_url(&article.to_string()).into(),
         lang: ykien::i18n::Lang::Vi,
-        theme: ykien::config::Theme::Auto,
+        timeout_ms: 15_000,
     };
     let _app =
         yew::Renderer::<ykien::components::ArticleApp>::with_root_and_props(root, props).render();
@@ -277,6 +288,7 @@ async fn render_mode_failure_offers_retry_in_the_readers_language() {
     let _handle = ykien::mount_element(
         page.clone().into(),
         config(&[("articleUrl", "/ykien-test-missing-article.json")]),
+        platform(),
     );
     let host = page.query_selector("ykien-article").unwrap().unwrap();
     let failed = wait_for("the failed state", || shadow_query(&host, ".failed")).await;
@@ -299,7 +311,11 @@ async fn render_mode_failure_offers_retry_in_the_readers_language() {
 async fn the_controls_keep_their_size_under_hostile_host_css() {
     host_css("* { box-sizing: content-box !important } button { all: unset !important; font-size: 5px !important } p { font-size: 13px !important }");
     let page = fixture(r#"<div id="t7-article"><p>x</p></div>"#);
-    let _handle = ykien::mount_element(page.clone().into(), config(&[("article", "#t7-article")]));
+    let _handle = ykien::mount_element(
+        page.clone().into(),
+        config(&[("article", "#t7-article")]),
+        platform(),
+    );
     settle().await;
     let host = page.query_selector("ykien-controls").unwrap().unwrap();
     let larger: HtmlElement = button(&host, ".fc-larger").dyn_into().unwrap();

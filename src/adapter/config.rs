@@ -3,7 +3,7 @@
 //! up as an empty comment section on a live site, so it is an error naming the field.
 
 use super::template::{self, BodyTemplate, Template, MAX_BODY_DEPTH};
-use super::{Adapter, AdapterError, Credentials, Order};
+use super::{Adapter, AdapterError, Credentials, Order, Status, Timeouts};
 use crate::json::{quote, Json};
 use crate::sanitize::policy::url_is_http_or_relative;
 
@@ -98,6 +98,8 @@ pub(super) struct List {
     pub paging: Paging,
     pub total: Option<String>,
     pub total_header: Option<String>,
+    /// Query parameter for the tokens of the reader's held comments.
+    pub held_param: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,6 +123,8 @@ pub(super) struct Create {
     pub created: Vec<u16>,
     pub held: Vec<u16>,
     pub item: Option<String>,
+    /// Path of the created comment's secret token in the answer.
+    pub token: Option<String>,
 }
 
 fn url(text: &str) -> Template {
@@ -144,6 +148,7 @@ pub(super) fn reference() -> Adapter {
             paging: Paging::defaults(PagingType::Cursor),
             total: Some("total".to_owned()),
             total_header: None,
+            held_param: Some("pending".to_owned()),
         }),
         comment: Box::new(CommentPaths {
             id: "id".to_owned(),
@@ -156,7 +161,12 @@ pub(super) fn reference() -> Adapter {
         }),
         body_html: false,
         time_format: TimeFormat::Iso,
-        pending_status: vec!["pending".to_owned()],
+        // Sorted by value, as `parse` leaves every map.
+        status_map: vec![
+            ("deleted".to_owned(), Status::Deleted),
+            ("pending".to_owned(), Status::Pending),
+            ("rejected".to_owned(), Status::Rejected),
+        ],
         error: Some("error.message".to_owned()),
         create: Box::new(Create {
             method: "POST".to_owned(),
@@ -171,7 +181,9 @@ pub(super) fn reference() -> Adapter {
             created: vec![200, 201],
             held: vec![202],
             item: Some("comment".to_owned()),
+            token: Some("pending_token".to_owned()),
         }),
+        timeouts: Timeouts::default(),
     }
 }
 
@@ -407,12 +419,50 @@ const TOP_KEYS: &[&str] = &[
     "bodyFormat",
     "timeFormat",
     "pendingStatus",
+    "statusMap",
     "error",
     "create",
+    "timeouts",
 ];
+
+const STATUS_MEANINGS: &[(&str, Status)] = &[
+    ("published", Status::Published),
+    ("pending", Status::Pending),
+    ("rejected", Status::Rejected),
+    ("deleted", Status::Deleted),
+];
+
+fn status_map<J: Json>(v: &J, field: &str) -> Result<Vec<(String, Status)>> {
+    let mut out = Vec::new();
+    for (value, meaning) in object(v, field)? {
+        let f = join(field, &value);
+        out.push((value, one_of(&meaning, &f, STATUS_MEANINGS)?));
+    }
+    Ok(out)
+}
+
+fn timeouts<J: Json>(v: &J, current: Timeouts) -> Result<Timeouts> {
+    const FIELD: &str = "timeouts";
+    let mut out = current;
+    for (key, v) in object(v, FIELD)? {
+        let f = join(FIELD, &key);
+        // Seconds, like data-timeout; one second to ten minutes.
+        let ms = |v: &J| integer(v, &f, 1, 600).map(|s| (s as u32).saturating_mul(1000));
+        match key.as_str() {
+            "read" => out.read_ms = ms(&v)?,
+            "write" => out.write_ms = ms(&v)?,
+            _ => return Err(unknown(&f, &["read", "write"])),
+        }
+    }
+    Ok(out)
+}
 
 pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
     let mut a = reference();
+    // `statusMap` replaces the default map; `pendingStatus` (the older, narrower
+    // form) then names the pending values, whichever order the keys come in.
+    let mut map: Option<Vec<(String, Status)>> = None;
+    let mut pending: Option<Vec<String>> = None;
     for (key, v) in object(config, "")? {
         let f = key.as_str();
         match f {
@@ -449,11 +499,15 @@ pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
             "pendingStatus" => {
                 const EXPECTED: &str = "an array of strings";
                 let items = v.items().ok_or_else(|| wrong(f, EXPECTED, &v))?;
-                a.pending_status = items
-                    .iter()
-                    .map(|item| item.string().ok_or_else(|| wrong(f, EXPECTED, item)))
-                    .collect::<Result<_>>()?;
+                pending = Some(
+                    items
+                        .iter()
+                        .map(|item| item.string().ok_or_else(|| wrong(f, EXPECTED, item)))
+                        .collect::<Result<_>>()?,
+                );
             }
+            "statusMap" => map = Some(status_map(&v, f)?),
+            "timeouts" => a.timeouts = timeouts(&v, a.timeouts)?,
             "error" => a.error = optional_path(&v, f)?,
             "list" => parse_list(&mut a.list, &v)?,
             "comment" => parse_comment(&mut a.comment, &v)?,
@@ -461,6 +515,19 @@ pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
             _ => return Err(unknown(f, TOP_KEYS)),
         }
     }
+    if let Some(map) = map {
+        a.status_map = map;
+    }
+    if let Some(values) = pending {
+        a.status_map.retain(|(_, s)| *s != Status::Pending);
+        a.status_map
+            .extend(values.into_iter().map(|v| (v, Status::Pending)));
+    }
+    // One value, one meaning (the last given wins), in an order that does not
+    // depend on how the JSON object was written.
+    a.status_map.reverse();
+    a.status_map.sort_by(|x, y| x.0.cmp(&y.0));
+    a.status_map.dedup_by(|later, earlier| later.0 == earlier.0);
     if let Some(both) = a.create.held.iter().find(|s| a.create.created.contains(s)) {
         return Err(error(
             "create.held",
@@ -480,6 +547,7 @@ fn parse_list<J: Json + Clone>(list: &mut List, v: &J) -> Result<()> {
         "paging",
         "total",
         "totalHeader",
+        "heldParam",
     ];
     for (key, v) in object(v, "list")? {
         let f = join("list", &key);
@@ -491,6 +559,13 @@ fn parse_list<J: Json + Clone>(list: &mut List, v: &J) -> Result<()> {
             "paging" => list.paging = parse_paging(&list.paging, &v)?,
             "total" => list.total = optional_path(&v, &f)?,
             "totalHeader" => list.total_header = optional_header_name(&v, &f)?,
+            "heldParam" => {
+                list.held_param = if v.is_null() {
+                    None
+                } else {
+                    Some(non_empty(&v, &f)?)
+                }
+            }
             _ => return Err(unknown(&f, KEYS)),
         }
     }
@@ -586,6 +661,7 @@ fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
         "created",
         "held",
         "item",
+        "token",
     ];
     for (key, v) in object(v, "create")? {
         let f = join("create", &key);
@@ -604,6 +680,7 @@ fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
             "created" => c.created = statuses(&v, &f)?,
             "held" => c.held = statuses(&v, &f)?,
             "item" => c.item = optional_path(&v, &f)?,
+            "token" => c.token = optional_path(&v, &f)?,
             _ => return Err(unknown(&f, KEYS)),
         }
     }

@@ -5,11 +5,15 @@
 
 use super::config::{Paging, TimeFormat};
 use super::time::{parse_rfc3339, unix_to_ms};
-use super::{integral, Adapter, Body, Comment, Created, Id, ListPage, Page, ShapeError};
+use super::{integral, Adapter, Body, Comment, Created, Id, ListPage, Page, ShapeError, Status};
 use crate::json::Json;
 
 /// Problems kept per response; the rest are counted in one summary line.
 const MAX_PROBLEMS: usize = 20;
+
+/// Levels of nested replies read from one response; deeper ones are left out with
+/// a problem noted.
+pub const MAX_NESTING: usize = 1024;
 
 #[derive(Default)]
 struct Problems {
@@ -249,10 +253,10 @@ fn read_item<J: Json + Clone>(
         }
         ms
     });
-    let pending = match paths.status.as_deref() {
-        None => false,
+    let status = match paths.status.as_deref() {
+        None => Status::Published,
         Some(path) => match present(item.path(path)) {
-            None => false,
+            None => Status::Published,
             Some(v) => {
                 let text = v
                     .string()
@@ -260,7 +264,14 @@ fn read_item<J: Json + Clone>(
                 if text.is_none() {
                     problems.add(field(path), "a string or integer status", v.kind());
                 }
-                text.is_some_and(|t| adapter.pending_status.contains(&t))
+                text.and_then(|t| {
+                    adapter
+                        .status_map
+                        .iter()
+                        .find(|(value, _)| *value == t)
+                        .map(|(_, s)| *s)
+                })
+                .unwrap_or_default()
             }
         },
     };
@@ -276,7 +287,7 @@ fn read_item<J: Json + Clone>(
                 Body::Text(body)
             },
             created_ms,
-            pending,
+            status,
         }),
         _ => None,
     };
@@ -324,15 +335,16 @@ pub(super) fn list<J: Json + Clone>(
     let raw_count = u64::try_from(items.len()).unwrap_or(u64::MAX);
 
     // Depth-first with an explicit stack: display order (a comment, then its
-    // replies, siblings in API order) at any nesting depth, in linear time.
-    let mut stack: Vec<(J, usize, ParentFrom)> = Vec::with_capacity(items.len());
+    // replies, siblings in API order) in linear time, down to MAX_NESTING levels.
+    let mut stack: Vec<(J, usize, ParentFrom, usize)> = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate().rev() {
         let place = places.add(None, index);
-        stack.push((item, place, ParentFrom::Item));
+        stack.push((item, place, ParentFrom::Item, 1));
     }
     let mut comments = Vec::new();
     let mut problems = Problems::default();
-    while let Some((item, place, parent_from)) = stack.pop() {
+    let mut cut = false;
+    while let Some((item, place, parent_from, depth)) = stack.pop() {
         let read = read_item(
             adapter,
             &item,
@@ -363,9 +375,27 @@ pub(super) fn list<J: Json + Clone>(
             );
             continue;
         };
+        if depth >= MAX_NESTING {
+            // No reader follows a conversation this deep; an answer like this is
+            // broken or hostile, and showing the rest of the page matters more.
+            if !children.is_empty() && !cut {
+                cut = true;
+                problems.add(
+                    || extend(&places.path(place), &places.replies),
+                    &format!("replies nested at most {MAX_NESTING} levels deep"),
+                    "deeper replies, which were left out",
+                );
+            }
+            continue;
+        }
         for (index, child) in children.into_iter().enumerate().rev() {
             let child_place = places.add(Some(place), index);
-            stack.push((child, child_place, ParentFrom::Container(container.clone())));
+            stack.push((
+                child,
+                child_place,
+                ParentFrom::Container(container.clone()),
+                depth + 1,
+            ));
         }
     }
 
@@ -507,9 +537,9 @@ pub(super) fn created<J: Json + Clone>(
         _ => None,
     };
     match comment {
-        Some(comment) if published && !comment.pending => Created::Published(Some(comment)),
+        Some(comment) if published && !comment.is_pending() => Created::Published(Some(comment)),
         Some(mut comment) => {
-            comment.pending = true;
+            comment.status = Status::Pending;
             Created::Held(Some(comment))
         }
         None if published => Created::Published(None),

@@ -84,7 +84,7 @@ fn defaults_read_a_reference_response() {
             author: Some("Lan".to_owned()),
             body: Body::Text("Hi".to_owned()),
             created_ms: Some(1_705_573_800_123.0),
-            pending: false,
+            status: Status::Published,
         })
     );
     let reply = page.comments.get(1).expect("reply");
@@ -92,7 +92,7 @@ fn defaults_read_a_reference_response() {
     assert_eq!(reply.body, Body::Text("Reply\nwith a line".to_owned()));
     assert_eq!(reply.created_ms, Some(1_705_574_700_000.0));
     let held = page.comments.get(2).expect("pending");
-    assert!(held.pending);
+    assert!(held.is_pending());
     assert_eq!(held.author, None);
     assert_eq!(page.next, Some(Page::Cursor("abc".to_owned())));
     assert_eq!(page.total, Some(41));
@@ -176,7 +176,7 @@ fn reference_create_responses() {
         Created::Published(Some(c)) => {
             assert_eq!(c.id, id("z"));
             assert_eq!(c.parent, Some(id("a")));
-            assert!(!c.pending);
+            assert!(!c.is_pending());
         }
         other => panic!("{other:?}"),
     }
@@ -184,7 +184,7 @@ fn reference_create_responses() {
         r#"{"comment":{"id":"y","author":"Lan","body":"Hi","created_at":"2024-01-18T10:30:00Z","status":"pending"},"pending_token":"t"}"#,
     );
     match a.read_created(202, Some(&held)) {
-        Created::Held(Some(c)) => assert!(c.pending && c.id == id("y")),
+        Created::Held(Some(c)) => assert!(c.is_pending() && c.id == id("y")),
         other => panic!("{other:?}"),
     }
     // A created comment that is pending counts as held.
@@ -471,7 +471,7 @@ fn nested_list() {
         page.comments.get(1).and_then(|c| c.created_ms),
         Some(1_705_573_800_500.0)
     );
-    let pending: Vec<bool> = page.comments.iter().map(|c| c.pending).collect();
+    let pending: Vec<bool> = page.comments.iter().map(Comment::is_pending).collect();
     assert_eq!(pending, [false, false, true, false, true, false, false]);
     assert_eq!(page.total, Some(10));
     assert_eq!(page.next, Some(Page::Offset(3)));
@@ -529,7 +529,7 @@ fn nested_create_and_errors() {
     let held = json(r#"{"data": {"id": 12, "content_html": "<b>x</b>"}}"#);
     match a.read_created(202, Some(&held)) {
         Created::Held(Some(c)) => {
-            assert!(c.pending);
+            assert!(c.is_pending());
             assert_eq!(c.body, Body::Html("<b>x</b>".to_owned()));
             assert_eq!(c.parent, None, "nested APIs don't name the parent");
         }
@@ -809,14 +809,36 @@ fn thousand_levels_of_nesting() {
 }
 
 #[test]
-fn deep_nesting_is_linear() {
-    // Quadratic work over 200,000 levels would take minutes; linear takes well under
-    // a second even unoptimized.
+fn deep_nesting_is_cut_and_linear() {
+    // 200,000 levels: read down to MAX_NESTING, the rest cut with one problem noted,
+    // and the rest of the page (the top-level "last") still read.
     let a = adapter(r#"{"comment": {"replies": "replies", "parent": null}}"#);
     let body = handles::chain(200_000);
     let started = std::time::Instant::now();
     let page = a.read_list(&body, &no_header, &Page::First).expect("list");
-    assert_eq!(page.comments.len(), 400_000);
+    const {
+        assert!(
+            read::MAX_NESTING > 1000,
+            "the 1,000-level test above reads everything"
+        )
+    };
+    let levels = read::MAX_NESTING;
+    // c0…c1023, then their siblings s1022…s0 (s1023 is a reply of c1023, cut), then
+    // "last".
+    assert_eq!(page.comments.len(), levels + (levels - 1) + 1);
+    assert_eq!(
+        page.comments.last().map(|c| c.id.text.as_str()),
+        Some("last")
+    );
+    let cut: Vec<&ShapeError> = page
+        .problems
+        .iter()
+        .filter(|p| {
+            p.expected
+                .contains(&format!("nested at most {levels} levels"))
+        })
+        .collect();
+    assert_eq!(cut.len(), 1, "{:?}", page.problems);
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
 
@@ -1363,7 +1385,7 @@ fn config_errors_name_the_field() {
     assert_eq!(
         config_error(r#"{"colour": 1}"#).describe(),
         "colour: expected one of the keys credentials, order, list, comment, bodyFormat, \
-         timeFormat, pendingStatus, error, create, got an unknown key"
+         timeFormat, pendingStatus, statusMap, error, create, timeouts, got an unknown key"
     );
     assert_eq!(
         config_error("[]").describe(),
@@ -1444,4 +1466,117 @@ fn example_adapters_parse() {
     ] {
         assert!(Adapter::parse(&json(text)).is_ok(), "{name}");
     }
+}
+
+// ---- statuses, held comments and timeouts ----
+
+#[test]
+fn status_map_gives_every_status_a_meaning() {
+    let a = adapter(
+        r#"{"statusMap": {"0": "pending", "2": "rejected", "4": "deleted", "1": "published"}}"#,
+    );
+    let page = list(
+        &a,
+        r#"{"comments":[
+          {"id":"a","body":"x","status":1},{"id":"b","body":"x","status":0},
+          {"id":"c","body":"x","status":2},{"id":"d","body":"x","status":4},
+          {"id":"e","body":"x","status":"unknown"}],"next_cursor":null}"#,
+        &Page::First,
+    );
+    let statuses: Vec<Status> = page.comments.iter().map(|c| c.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            Status::Published,
+            Status::Pending,
+            Status::Rejected,
+            Status::Deleted,
+            Status::Published
+        ]
+    );
+    // The reference server's values by default.
+    let page = list(
+        &Adapter::default(),
+        r#"{"comments":[{"id":"r","body":"x","status":"rejected"}],"next_cursor":null}"#,
+        &Page::First,
+    );
+    assert_eq!(
+        page.comments.first().map(|c| c.status),
+        Some(Status::Rejected)
+    );
+}
+
+#[test]
+fn pending_status_still_names_the_pending_values() {
+    // Either key order: pendingStatus adds to (or narrows) the map.
+    for config in [
+        r#"{"pendingStatus": ["queued"], "statusMap": {"gone": "deleted"}}"#,
+        r#"{"statusMap": {"gone": "deleted"}, "pendingStatus": ["queued"]}"#,
+    ] {
+        let a = adapter(config);
+        let page = list(
+            &a,
+            r#"{"comments":[{"id":"a","body":"x","status":"queued"},{"id":"b","body":"x","status":"gone"},{"id":"c","body":"x","status":"pending"}],"next_cursor":null}"#,
+            &Page::First,
+        );
+        let statuses: Vec<Status> = page.comments.iter().map(|c| c.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::Pending, Status::Deleted, Status::Published],
+            "{config}"
+        );
+    }
+    let e = config_error(r#"{"statusMap": {"x": "hidden"}}"#);
+    assert_eq!(e.field, "statusMap.x");
+}
+
+#[test]
+fn held_tokens_go_back_with_list_requests() {
+    let a = Adapter::default();
+    assert!(a.tracks_held());
+    let tokens = ["t1".to_owned(), "t2".to_owned()];
+    assert_eq!(
+        a.list_request_with("/api/v1", "demo", &Page::First, &tokens)
+            .url,
+        "/api/v1/threads/demo/comments?limit=10&pending=t1%2Ct2"
+    );
+    assert_eq!(
+        a.list_request_with("/api/v1", "demo", &Page::First, &[])
+            .url,
+        "/api/v1/threads/demo/comments?limit=10"
+    );
+    let body =
+        json(r#"{"comment":{"id":"y","body":"Hi","status":"pending"},"pending_token":"abc"}"#);
+    assert_eq!(a.created_token(&body).as_deref(), Some("abc"));
+    // A token that could not go back in a comma-separated list is not kept.
+    let bad = json(r#"{"pending_token":"a,b"}"#);
+    assert_eq!(a.created_token(&bad), None);
+    let off = adapter(r#"{"list": {"heldParam": null}}"#);
+    assert!(!off.tracks_held());
+    assert_eq!(
+        off.list_request_with("/api", "t", &Page::First, &tokens)
+            .url,
+        "/api/threads/t/comments?limit=10"
+    );
+}
+
+#[test]
+fn timeouts_are_seconds_and_bounded() {
+    let a = adapter(r#"{"timeouts": {"read": 5, "write": 60}}"#);
+    assert_eq!(
+        a.timeouts(),
+        Timeouts {
+            read_ms: 5_000,
+            write_ms: 60_000
+        }
+    );
+    assert_eq!(Adapter::default().timeouts(), Timeouts::default());
+    assert_eq!(
+        config_error(r#"{"timeouts": {"read": 0}}"#).field,
+        "timeouts.read"
+    );
+    assert_eq!(
+        config_error(r#"{"timeouts": {"list": 5}}"#).field,
+        "timeouts.list"
+    );
 }

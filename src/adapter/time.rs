@@ -17,6 +17,12 @@ const MIN_FORMAT_MS: i64 = -62_167_219_200_000;
 /// any length (milliseconds kept, the rest truncated), then `Z`, `±HH:MM`, `±HHMM` or
 /// nothing (UTC). Impossible dates and times are `None`.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    parse_rfc3339_offset(text).map(|(ms, _)| ms)
+}
+
+/// [`parse_rfc3339`], plus the offset the text was written in, in minutes east of
+/// UTC (`None` when it gave none).
+pub fn parse_rfc3339_offset(text: &str) -> Option<(i64, Option<i64>)> {
     let mut c = Scan {
         bytes: text.as_bytes(),
         at: 0,
@@ -54,8 +60,8 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
         }
     }
     let offset_minutes = match c.next() {
-        None => 0,
-        Some(b'Z' | b'z') => 0,
+        None => None,
+        Some(b'Z' | b'z') => Some(0),
         Some(sign @ (b'+' | b'-')) => {
             let hours = c.digits(2)?;
             c.eat(b':');
@@ -64,11 +70,7 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
                 return None;
             }
             let offset = hours * 60 + minutes;
-            if sign == b'-' {
-                -offset
-            } else {
-                offset
-            }
+            Some(if sign == b'-' { -offset } else { offset })
         }
         Some(_) => return None,
     };
@@ -84,8 +86,36 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    let seconds = ((days * 24 + hour) * 60 + minute - offset_minutes) * 60 + second;
-    Some(seconds * 1000 + millis)
+    let seconds = ((days * 24 + hour) * 60 + minute - offset_minutes.unwrap_or(0)) * 60 + second;
+    Some((seconds * 1000 + millis, offset_minutes))
+}
+
+/// A date and time on a wall clock `offset_minutes` east of UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WallClock {
+    pub year: i64,
+    pub month: i64,
+    pub day: i64,
+    pub hour: i64,
+    pub minute: i64,
+    /// 0 = Sunday … 6 = Saturday.
+    pub weekday: i64,
+}
+
+pub fn wall_clock(ms: i64, offset_minutes: i64) -> WallClock {
+    let local = ms.saturating_add(offset_minutes.saturating_mul(60_000));
+    let days = local.div_euclid(86_400_000);
+    let in_day = local.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    WallClock {
+        year,
+        month,
+        day,
+        hour: in_day / 3_600_000,
+        minute: in_day / 60_000 % 60,
+        // 1970-01-01 was a Thursday.
+        weekday: (days + 4).rem_euclid(7),
+    }
 }
 
 /// `2024-01-18T10:30:00.123Z`. Times outside years 0000–9999 are clamped into them.
@@ -254,7 +284,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 }
 
 /// Zero-padded decimal of a non-negative number, without `format!` width machinery.
-fn push_padded(out: &mut String, value: i64, width: usize) {
+pub fn push_padded(out: &mut String, value: i64, width: usize) {
     let digits = value.to_string();
     for _ in digits.len()..width {
         out.push('0');

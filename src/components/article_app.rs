@@ -3,21 +3,20 @@
 use yew::prelude::*;
 
 use super::ArticleView;
-use crate::config::Theme;
 use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
 pub struct ArticleAppProps {
     pub url: AttrValue,
     pub lang: Lang,
-    pub theme: Theme,
+    pub timeout_ms: u32,
 }
 
 #[component]
 pub fn ArticleApp(props: &ArticleAppProps) -> Html {
     html! {
-        <div class={classes!("ykien", props.theme.class())} lang={props.lang.code()}>
-            <ArticleView url={props.url.clone()} lang={props.lang} />
+        <div class="ykien" lang={props.lang.code()}>
+            <ArticleView url={props.url.clone()} lang={props.lang} timeout_ms={props.timeout_ms} />
         </div>
     }
 }

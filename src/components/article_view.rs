@@ -8,18 +8,18 @@ use yew::prelude::*;
 
 use super::FontControls;
 use crate::api::fetch_article;
-use crate::article::Article;
+use crate::article::{published_line, Article};
 use crate::dom::{console_error, document};
 use crate::error::LoadError;
 use crate::hooks::use_font_scale;
 use crate::i18n::Lang;
 use crate::sanitize::sanitize_html;
-use crate::time::format_datetime;
 
 #[derive(Properties, PartialEq)]
 pub struct ArticleViewProps {
     pub url: AttrValue,
     pub lang: Lang,
+    pub timeout_ms: u32,
 }
 
 #[derive(Clone, PartialEq)]
@@ -40,6 +40,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
     {
         let load = load.clone();
         let url = props.url.clone();
+        let timeout_ms = props.timeout_ms;
         use_effect_with((url, *attempt), move |(url, _)| {
             load.set(Load::Loading);
             // Aborted when the widget is unmounted or a retry supersedes this fetch,
@@ -48,7 +49,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
             let signal = controller.as_ref().map(AbortController::signal);
             let url = url.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = fetch_article(&url, signal.as_ref()).await;
+                let result = fetch_article(&url, timeout_ms, signal.as_ref()).await;
                 if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) {
                     return;
                 }
@@ -101,9 +102,11 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
                 let scale = scale.clone();
                 Callback::from(move |next| scale.set(next))
             };
-            let time = article.published_at.as_deref().and_then(|iso| {
-                format_datetime(iso, props.lang).map(|text| (iso.to_owned(), text))
-            });
+            // As the newsroom printed it, in the article's own offset.
+            let time = article
+                .published_at
+                .as_deref()
+                .and_then(|iso| published_line(iso, props.lang).map(|text| (iso.to_owned(), text)));
             html! {
                 <article class={classes!("article", format!("fs-{}", scale.get().index()))}>
                     <h2 class="article-title">{&article.title}</h2>

@@ -15,8 +15,8 @@ use yew::prelude::*;
 
 use super::comment_body::{comment_body, sanitized};
 use super::{Composer, Shared};
-use crate::adapter::{Body, Comment, Id};
-use crate::i18n::Lang;
+use crate::adapter::{Body, Comment, Id, Status};
+use crate::i18n::{is_guest_name, Lang};
 use crate::thread::Node;
 use crate::time::{format_relative, time_strings};
 
@@ -53,7 +53,7 @@ fn items(nodes: &[Rc<Node>], level: usize, view: &ListView) -> Html {
     if level < view.depth {
         return nodes
             .iter()
-            .map(|n| item(n, level, true, None, view))
+            .map(|n| item(n, level, true, n.answers.as_deref(), view))
             .collect();
     }
     // At the last level every descendant follows its ancestor as a sibling, in
@@ -65,7 +65,14 @@ fn items(nodes: &[Rc<Node>], level: usize, view: &ListView) -> Html {
         for child in node.children.iter().rev() {
             stack.push((child, Some(&node.comment)));
         }
-        out.push(item(node, level, false, answers, view));
+        // A reply kept beside its parent (very deep threads) names whom it answers.
+        out.push(item(
+            node,
+            level,
+            false,
+            node.answers.as_deref().or(answers),
+            view,
+        ));
     }
     out.into_iter().collect()
 }
@@ -81,22 +88,35 @@ fn item(
     let s = lang.strings();
     let comment = &node.comment;
     let id = &comment.id.text;
-    let open = view.replying == Some(&comment.id);
-    let body_html = match &comment.body {
-        Body::Text(_) => None,
-        Body::Html(_) => view
-            .bodies
-            .borrow_mut()
-            .entry(comment.id.clone())
-            .or_insert_with(|| sanitized(&comment.body))
-            .clone(),
-    };
     let replies = (nested && !node.children.is_empty()).then(|| {
         html! { <ol class="comment-replies">{ items(&node.children, level + 1, view) }</ol> }
     });
+    if comment.status == Status::Deleted {
+        // Kept only so its replies stay in context; alone it is not shown at all.
+        if node.children.is_empty() {
+            return Html::default();
+        }
+        return html! {
+            <li key={id.clone()} class="comment is-deleted" data-id={id.clone()}>
+                <p class="comment-deleted">{s.deleted}</p>
+                { replies.unwrap_or_default() }
+            </li>
+        };
+    }
+    let open = view.replying == Some(&comment.id);
+    let body_html = match &comment.body {
+        Body::Text(_) => None,
+        Body::Html(_) => cached_body(view.bodies, comment),
+    };
+    let pending = comment.status == Status::Pending;
+    let rejected = comment.status == Status::Rejected;
+    let state = match comment.status {
+        Status::Pending => Some("is-pending"),
+        Status::Rejected => Some("is-rejected"),
+        Status::Published | Status::Deleted => None,
+    };
     html! {
-        <li key={id.clone()} class={classes!("comment", comment.pending.then_some("is-pending"))}
-            data-id={id.clone()}>
+        <li key={id.clone()} class={classes!("comment", state)} data-id={id.clone()}>
             // No wrappers inside the item: a long thread is thousands of elements,
             // and each one costs rendering time. Optional parts are `Option<Html>`
             // defaulting to an empty node, never `{ for … }`, so the children keep
@@ -106,18 +126,26 @@ fn item(
                 <span class="comment-to">{format!("↪ {}", author_name(to, lang))}</span>
             }).unwrap_or_default() }
             { time_view(comment, lang, view.now_ms) }
-            if comment.pending {
+            if pending {
                 <span class="comment-pending">{s.pending}</span>
             }
+            if rejected {
+                <span class="comment-pending comment-rejected">{s.rejected}</span>
+            }
             { comment_body(&comment.body, body_html) }
-            if comment.pending {
+            if pending {
                 <p class="comment-pending-note">{s.pending_note}</p>
             }
+            if rejected {
+                <p class="comment-pending-note">{s.rejected_note}</p>
+            }
             // Not in a form, so no `type`; the section's one listener finds the
-            // comment from the item's `data-id`.
-            <button class="comment-reply" aria-expanded={if open { "true" } else { "false" }}>
-                {s.reply}
-            </button>
+            // comment from the item's `data-id`. Nobody can answer a rejected one.
+            if !rejected {
+                <button class="comment-reply" aria-expanded={if open { "true" } else { "false" }}>
+                    {s.reply}
+                </button>
+            }
             if open {
                 <Composer parent={Some(Shared(comment.clone()))} on_close={view.on_close.clone()} />
             }
@@ -129,11 +157,30 @@ fn item(
     }
 }
 
+/// The name shown: a guest (no name, or a guest name in any language) reads as
+/// "Khách" to a Vietnamese reader and "Guest" to an English one.
 pub fn author_name(comment: &Comment, lang: Lang) -> String {
     match comment.author.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => name.to_owned(),
+        Some(name) if !is_guest_name(name) => name.to_owned(),
         _ => lang.strings().guest.to_owned(),
     }
+}
+
+/// The sanitized body, built once per comment. Sanitizing runs outside the cache's
+/// borrow: it calls into the DOM, and nothing may hold a borrow across such calls.
+fn cached_body(cache: &BodyCache, comment: &Comment) -> Option<web_sys::Element> {
+    if let Some(hit) = cache
+        .try_borrow()
+        .ok()
+        .and_then(|c| c.get(&comment.id).cloned())
+    {
+        return hit;
+    }
+    let built = sanitized(&comment.body);
+    if let Ok(mut c) = cache.try_borrow_mut() {
+        c.insert(comment.id.clone(), built.clone());
+    }
+    built
 }
 
 fn time_view(comment: &Comment, lang: Lang, now_ms: f64) -> Html {

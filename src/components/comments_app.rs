@@ -12,13 +12,13 @@ use yew::prelude::*;
 
 use super::comment_list::{comment_list, BodyCache, ListView};
 use super::Composer;
-use crate::adapter::{Adapter, Comment, Id, ListPage, Order, Page};
+use crate::adapter::{Adapter, Comment, Id, ListPage, Order, Page, Status};
 use crate::comments_api::Backend;
-use crate::config::{adapter_error, AdapterSource, CommentsConfig, LoadWhen, Theme};
+use crate::config::{adapter_error, AdapterSource, CommentsConfig, LoadWhen, DEFAULT_TIMEOUT_S};
 use crate::dom::{console_error, console_warn};
 use crate::error::LoadError;
 use crate::held;
-use crate::hooks::use_near_viewport;
+use crate::hooks::{use_font_scale, use_near_viewport};
 use crate::i18n::{comments_heading, Lang};
 use crate::json;
 use crate::thread::Thread;
@@ -27,7 +27,16 @@ use crate::thread::Thread;
 pub struct CommentsAppProps {
     pub config: Rc<CommentsConfig>,
     pub lang: Lang,
-    pub theme: Theme,
+}
+
+/// The reader's own comment as the API accepted it.
+pub struct Posted {
+    pub comment: Comment,
+    /// The API's secret token for it, if it gives one (kept for a held comment).
+    pub token: Option<String>,
+    /// The comment it answers, as the reader chose it (the API's answer may say
+    /// otherwise, or nothing).
+    pub replied_to: Option<Id>,
 }
 
 /// What every part of the section shares. Created once per backend, so consumers
@@ -37,7 +46,7 @@ pub struct Ctx {
     pub lang: Lang,
     pub limit: usize,
     pub depth: usize,
-    pub on_posted: Callback<Comment>,
+    pub on_posted: Callback<Posted>,
 }
 
 impl PartialEq for Ctx {
@@ -46,29 +55,32 @@ impl PartialEq for Ctx {
     }
 }
 
-#[derive(Clone, PartialEq)]
-enum Status {
-    Idle,
-    Loading,
-    Failed(LoadError),
-}
-
 #[derive(Clone)]
 struct Feed {
     /// Shared, not cloned, by each new state: copying a 1,000-comment index on every
-    /// action was a measurable part of rendering. Only the reducer mutates it.
+    /// action was a measurable part of rendering. Only the reducer mutates it, and
+    /// never while calling out of the module.
     thread: Rc<RefCell<Thread>>,
-    status: Status,
+    status: Load,
     order: Order,
     /// The thread id, for the held comments remembered on this device.
     id: String,
+    /// Bumped by every page, so effects can run after it is on screen.
+    pages: u32,
+}
+
+#[derive(Clone, PartialEq)]
+enum Load {
+    Idle,
+    Loading,
+    Failed(LoadError),
 }
 
 enum Action {
     Loading,
     Page(ListPage),
     Failed(LoadError),
-    Posted(Comment),
+    Posted(Posted),
 }
 
 impl Reducible for Feed {
@@ -77,15 +89,23 @@ impl Reducible for Feed {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut feed = Rc::unwrap_or_clone(self);
         match action {
-            Action::Loading => feed.status = Status::Loading,
-            Action::Failed(e) => feed.status = Status::Failed(e),
+            Action::Loading => feed.status = Load::Loading,
+            Action::Failed(e) => feed.status = Load::Failed(e),
             Action::Page(page) => {
-                feed.status = Status::Idle;
+                feed.status = Load::Idle;
+                feed.pages = feed.pages.wrapping_add(1);
                 let now = js_sys::Date::now();
+                // Held comments the API has decided on: published ones are shown from
+                // the list from now on; a rejected one is shown this once.
                 held::forget(&feed.id, now, |id| {
-                    page.comments.iter().any(|c| c.id == *id)
+                    page.comments
+                        .iter()
+                        .any(|c| c.id == *id && c.status != Status::Pending)
                 });
-                let mut thread = feed.thread.borrow_mut();
+                let Ok(mut thread) = feed.thread.try_borrow_mut() else {
+                    console_error("ykien: internal: the thread was busy; a page was dropped");
+                    return Rc::new(feed);
+                };
                 let first = !thread.is_loaded();
                 let dups = thread.add_page(page);
                 if dups > 0 {
@@ -93,16 +113,41 @@ impl Reducible for Feed {
                 }
                 if first {
                     for c in held::load(&feed.id, now) {
-                        thread.add_own(c, feed.order);
+                        // Listed already (the API shows its author a held comment).
+                        if !thread.contains(&c.id) {
+                            thread.add_own(c, feed.order, None);
+                        }
                     }
                 }
-                drop(thread);
             }
-            Action::Posted(c) => {
-                if c.pending {
-                    held::remember(&feed.id, &c, js_sys::Date::now());
+            Action::Posted(posted) => {
+                let Posted {
+                    comment,
+                    token,
+                    replied_to,
+                } = posted;
+                if comment.is_pending() {
+                    held::remember(&feed.id, &comment, token.as_deref(), js_sys::Date::now());
                 }
-                feed.thread.borrow_mut().add_own(c, feed.order);
+                let Ok(mut thread) = feed.thread.try_borrow_mut() else {
+                    console_error(
+                        "ykien: internal: the thread was busy; reload to see your comment",
+                    );
+                    return Rc::new(feed);
+                };
+                let placed = thread.add_own(comment, feed.order, replied_to.as_ref());
+                if let Some(id) = placed.id_taken {
+                    console_warn(&format!(
+                        "ykien: the comment API answered a new comment with id {:?}, which is already in the list; it is shown with a local id",
+                        id.text
+                    ));
+                }
+                if let Some(parent) = placed.parent_missing {
+                    console_warn(&format!(
+                        "ykien: the comment API answered a new reply with parent {:?}, which is not on the page; it is shown at the top level",
+                        parent.text
+                    ));
+                }
             }
         }
         Rc::new(feed)
@@ -122,19 +167,24 @@ pub fn CommentsApp(props: &CommentsAppProps) -> Html {
     let wrapper = use_node_ref();
     let near = use_near_viewport(wrapper.clone(), props.config.load == LoadWhen::Eager);
     let setup = use_setup(&props.config, near);
+    let scale = use_font_scale();
     let lang = props.lang;
     let s = lang.strings();
+    let size = props
+        .config
+        .scale_text
+        .then(|| format!("fs-{}", scale.get().index()));
 
     let body = match &*setup {
         Setup::Pending => html! {
             <section class="comments" aria-labelledby="ykien-comments-title" aria-busy="true">
-                <h2 class="comments-title" id="ykien-comments-title">{comments_heading(lang, None)}</h2>
+                { heading(lang, Heading::Loading) }
                 { loading_view(lang) }
             </section>
         },
         Setup::Broken => html! {
             <section class="comments" aria-labelledby="ykien-comments-title">
-                <h2 class="comments-title" id="ykien-comments-title">{comments_heading(lang, None)}</h2>
+                { heading(lang, Heading::Failed) }
                 <div class="comments-error" role="alert"><p>{s.adapter_failed}</p></div>
             </section>
         },
@@ -143,9 +193,30 @@ pub fn CommentsApp(props: &CommentsAppProps) -> Html {
         },
     };
     html! {
-        <div ref={wrapper} class={classes!("ykien", props.theme.class())} lang={lang.code()}>
+        <div ref={wrapper} class={classes!("ykien", size)} lang={lang.code()}>
             { body }
         </div>
+    }
+}
+
+enum Heading {
+    /// Before the first page: "Ý kiến ()", the seed page's own loading state,
+    /// styled as a placeholder.
+    Loading,
+    /// The first page failed: no empty "()" next to the error.
+    Failed,
+    Count(Option<u64>),
+}
+
+fn heading(lang: Lang, state: Heading) -> Html {
+    let (text, placeholder) = match state {
+        Heading::Loading => (comments_heading(lang, None), true),
+        Heading::Failed => (lang.strings().comments_title.to_owned(), false),
+        Heading::Count(n) => (comments_heading(lang, n), n.is_none()),
+    };
+    html! {
+        <h2 class={classes!("comments-title", placeholder.then_some("is-placeholder"))}
+            id="ykien-comments-title">{text}</h2>
     }
 }
 
@@ -157,11 +228,12 @@ fn use_setup(config: &Rc<CommentsConfig>, near: bool) -> UseStateHandle<Setup> {
     let make = {
         let config = config.clone();
         move |adapter: Adapter| {
-            Setup::Ready(Rc::new(Backend {
+            Setup::Ready(Rc::new(Backend::new(
                 adapter,
-                api: config.api.clone(),
-                thread: config.thread.clone(),
-            }))
+                config.api.clone(),
+                config.thread.clone(),
+                config.timeout_s,
+            )))
         }
     };
     let setup = {
@@ -184,8 +256,12 @@ fn use_setup(config: &Rc<CommentsConfig>, near: bool) -> UseStateHandle<Setup> {
                 return;
             }
             let url = url.clone();
+            let timeout_ms = config
+                .timeout_s
+                .unwrap_or(DEFAULT_TIMEOUT_S)
+                .saturating_mul(1000);
             wasm_bindgen_futures::spawn_local(async move {
-                let adapter = crate::api::get_text(&url, None)
+                let adapter = crate::api::get_text(&url, timeout_ms, None)
                     .await
                     .and_then(|text| json::parse(&text).map_err(LoadError::NotJson))
                     .map_err(|e| e.operator_message(&url))
@@ -238,10 +314,14 @@ fn Section(props: &SectionProps) -> Html {
     let s = lang.strings();
     let feed = use_reducer(|| Feed {
         thread: Rc::new(RefCell::new(Thread::new())),
-        status: Status::Idle,
+        status: Load::Idle,
         order: props.backend.adapter.order(),
         id: props.backend.thread.clone(),
+        pages: 0,
     });
+    // Set when "Xem thêm" asked for a page: the number of comments shown before it,
+    // so focus can go to the first new one if the button goes away.
+    let more_from = use_mut_ref(|| None::<u32>);
     let in_flight = use_mut_ref(|| Rc::new(Cell::new(false)));
     let replying = use_state(|| None::<Id>);
     let bodies: BodyCache = use_mut_ref(HashMap::new);
@@ -316,8 +396,13 @@ fn Section(props: &SectionProps) -> Html {
             let dispatcher = dispatcher.clone();
             let backend = backend.clone();
             let in_flight = in_flight.clone();
+            let tokens = if backend.adapter.tracks_held() {
+                held::tokens(&backend.thread, js_sys::Date::now())
+            } else {
+                Vec::new()
+            };
             wasm_bindgen_futures::spawn_local(async move {
-                let result = backend.list(&page, signal.as_ref()).await;
+                let result = backend.list(&page, &tokens, signal.as_ref()).await;
                 in_flight.set(false);
                 if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) {
                     return;
@@ -358,11 +443,30 @@ fn Section(props: &SectionProps) -> Html {
         });
     }
 
-    let thread = feed.thread.borrow();
+    // After "Xem thêm" loaded the last page the button is gone: focus moves to the
+    // first comment it brought instead of falling to the page's body.
+    {
+        let more_from = more_from.clone();
+        let list_ref = list_ref.clone();
+        let thread = feed.thread.clone();
+        use_effect_with(feed.pages, move |_| {
+            let from = more_from.borrow_mut().take();
+            let done = thread.try_borrow().is_ok_and(|t| t.next_page().is_none());
+            if let (Some(from), true, Some(list)) =
+                (from, done, list_ref.cast::<web_sys::Element>())
+            {
+                focus_item(&list, from);
+            }
+        });
+    }
+
+    let Ok(thread) = feed.thread.try_borrow() else {
+        return loading_view(lang);
+    };
     let next = thread.next_page().cloned();
     let status = match (&feed.status, thread.is_loaded()) {
-        (Status::Loading, false) | (Status::Idle, false) => loading_view(lang),
-        (Status::Failed(e), false) => {
+        (Load::Loading, false) | (Load::Idle, false) => loading_view(lang),
+        (Load::Failed(e), false) => {
             let retry = {
                 let load = load.clone();
                 Callback::from(move |_: MouseEvent| load.emit(Page::First))
@@ -382,14 +486,19 @@ fn Section(props: &SectionProps) -> Html {
     };
     let more = match (&feed.status, next, thread.is_loaded()) {
         (_, None, _) | (_, _, false) => Html::default(),
-        (Status::Loading, Some(_), true) => html! {
+        (Load::Loading, Some(_), true) => html! {
             <p class="comments-more-status" role="status">{s.loading_more}</p>
         },
         (status, Some(page), true) => {
-            let failed = matches!(status, Status::Failed(_));
+            let failed = matches!(status, Load::Failed(_));
             let onclick = {
                 let load = load.clone();
-                Callback::from(move |_: MouseEvent| load.emit(page.clone()))
+                let more_from = more_from.clone();
+                let shown = u32::try_from(thread.roots().len()).unwrap_or(u32::MAX);
+                Callback::from(move |_: MouseEvent| {
+                    *more_from.borrow_mut() = Some(shown);
+                    load.emit(page.clone())
+                })
             };
             html! {
                 <div class="comments-more-wrap">
@@ -403,7 +512,12 @@ fn Section(props: &SectionProps) -> Html {
             }
         }
     };
-    let busy = matches!(feed.status, Status::Loading) || !thread.is_loaded();
+    let busy = matches!(feed.status, Load::Loading) || !thread.is_loaded();
+    let title = match (&feed.status, thread.is_loaded()) {
+        (Load::Failed(_), false) => Heading::Failed,
+        (_, false) => Heading::Loading,
+        (_, true) => Heading::Count(thread.count()),
+    };
 
     // One listener for every Reply button in the list (see `comment_list`).
     let onclick = {
@@ -443,9 +557,7 @@ fn Section(props: &SectionProps) -> Html {
         <ContextProvider<Rc<Ctx>> context={ctx.clone()}>
             <section class="comments" aria-labelledby="ykien-comments-title"
                 aria-busy={busy.then_some("true")}>
-                <h2 class="comments-title" id="ykien-comments-title">
-                    {comments_heading(lang, thread.count())}
-                </h2>
+                { heading(lang, title) }
                 <Composer />
                 { status }
                 <div class="comments-list-wrap" ref={list_ref} {onclick}>
@@ -455,4 +567,20 @@ fn Section(props: &SectionProps) -> Html {
             </section>
         </ContextProvider<Rc<Ctx>>>
     }
+}
+
+/// Focuses the top-level comment at `index` (made focusable for this: it is not a
+/// control, so it leaves the tab order again on blur).
+fn focus_item(list: &web_sys::Element, index: u32) {
+    let Ok(items) = list.query_selector_all(":scope > ol > li.comment") else {
+        return;
+    };
+    let Some(li) = items
+        .item(index)
+        .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let _ = li.set_attribute("tabindex", "-1");
+    let _ = li.focus();
 }

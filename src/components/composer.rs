@@ -8,7 +8,7 @@
 //! limit state are this component's own state: typing re-renders the form, never the
 //! comment list.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_events::EventListener;
@@ -16,15 +16,29 @@ use gloo_timers::callback::Timeout;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::comments_app::Ctx;
+use super::comments_app::{Ctx, Posted};
 use super::Shared;
-use crate::adapter::{Body, Comment, Created, Id, NewComment};
+use crate::adapter::{Body, Comment, Created, Id, NewComment, Status};
 use crate::components::comment_list::author_name;
 use crate::dom::console_error;
 use crate::draft::{self, DraftKey};
 use crate::error::LoadError;
 use crate::i18n::{counter, over_limit, Lang};
 use crate::text;
+
+/// A draft typed but not yet written to storage.
+type Unsaved = Rc<RefCell<Option<(DraftKey, String)>>>;
+
+/// Writes the unsaved draft now (the page is going away, or the form is).
+fn flush(unsaved: &Unsaved, timer: &Rc<RefCell<Option<Timeout>>>) {
+    if let Ok(mut t) = timer.try_borrow_mut() {
+        t.take();
+    }
+    let pending = unsaved.try_borrow_mut().ok().and_then(|mut u| u.take());
+    if let Some((key, body)) = pending {
+        draft::save_body(&key, &body);
+    }
+}
 
 /// How long typing must pause before the draft is written to storage.
 const DRAFT_DEBOUNCE_MS: u32 = 400;
@@ -49,6 +63,11 @@ enum Outcome {
         message: String,
         retry: bool,
     },
+    /// No answer in time: the comment may have arrived. Sending again repeats the
+    /// same request with the same key.
+    Unknown {
+        message: &'static str,
+    },
 }
 
 #[component]
@@ -60,7 +79,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let sending = use_state(|| false);
     let outcome = use_state(|| Outcome::None);
     let composing = use_mut_ref(|| Rc::new(Cell::new(false)));
-    let save_timer = use_mut_ref(|| None::<Timeout>);
+    let save_timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None::<Timeout>);
+    let unsaved: Unsaved = use_mut_ref(|| None::<(DraftKey, String)>);
     // The prepared text an unanswered send's idempotency key belongs to, mirrored from
     // storage so typing does not read storage on every keystroke.
     let keyed_text = use_mut_ref(|| None::<String>);
@@ -96,6 +116,38 @@ pub fn Composer(props: &ComposerProps) -> Html {
         });
     }
 
+    // What was typed in the last moments before the page goes away (reload, tab
+    // closed, app switched on a phone) must not wait for the debounce: write it
+    // when the page is hidden or unloaded, and when the form itself goes.
+    {
+        let unsaved = unsaved.clone();
+        let save_timer = save_timer.clone();
+        use_effect_with((), move |_| {
+            let listeners = web_sys::window().map(|window| {
+                let on_hide = {
+                    let unsaved = unsaved.clone();
+                    let save_timer = save_timer.clone();
+                    EventListener::new(&window, "pagehide", move |_| flush(&unsaved, &save_timer))
+                };
+                let on_hidden = window.document().map(|doc| {
+                    let unsaved = unsaved.clone();
+                    let save_timer = save_timer.clone();
+                    let target = doc.clone();
+                    EventListener::new(&target, "visibilitychange", move |_| {
+                        if doc.hidden() {
+                            flush(&unsaved, &save_timer);
+                        }
+                    })
+                });
+                (on_hide, on_hidden)
+            });
+            move || {
+                flush(&unsaved, &save_timer);
+                drop(listeners);
+            }
+        });
+    }
+
     // Restore the draft and the remembered name once, before the reader types.
     {
         let body_ref = body_ref.clone();
@@ -114,13 +166,21 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     area.set_value(&saved.body);
                     count.set(text::count(&saved.body));
                 }
-                if is_reply {
+                // A reply form opens under the reader's eyes; the main form takes the
+                // focus only if the reader was already in the loader's placeholder.
+                if is_reply || crate::platform::take_focus("composer-body") {
                     let _ = area.focus();
+                    let end = area.value().chars().map(char::len_utf16).sum::<usize>();
+                    let end = u32::try_from(end).unwrap_or(u32::MAX);
+                    let _ = area.set_selection_range(end, end);
                 }
             }
             if let Some(input) = name_ref.cast::<HtmlInputElement>() {
                 if input.value().is_empty() {
                     input.set_value(&draft::name());
+                }
+                if crate::platform::take_focus("composer-name") {
+                    let _ = input.focus();
                 }
             }
         });
@@ -133,6 +193,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let key = key.clone();
         let body_ref = body_ref.clone();
         let keyed_text = keyed_text.clone();
+        let unsaved = unsaved.clone();
         Callback::from(move |_: InputEvent| {
             let Some(area) = body_ref.cast::<HtmlTextAreaElement>() else {
                 return;
@@ -153,12 +214,25 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 .is_some_and(|t| *t != text::prepare(&value))
             {
                 *keyed = None;
-                draft::save_idempotency_key(&key, None);
+                draft::save_sent(&key, None);
             }
-            let key = key.clone();
-            *save_timer.borrow_mut() = Some(Timeout::new(DRAFT_DEBOUNCE_MS, move || {
-                draft::save_body(&key, &value);
-            }));
+            if let Ok(mut u) = unsaved.try_borrow_mut() {
+                *u = Some((key.clone(), value));
+            }
+            let unsaved = unsaved.clone();
+            let timer_slot = save_timer.clone();
+            let timer = Timeout::new(DRAFT_DEBOUNCE_MS, move || {
+                let pending = unsaved.try_borrow_mut().ok().and_then(|mut u| u.take());
+                if let Some((key, body)) = pending {
+                    draft::save_body(&key, &body);
+                }
+                if let Ok(mut t) = timer_slot.try_borrow_mut() {
+                    t.take();
+                }
+            });
+            if let Ok(mut t) = save_timer.try_borrow_mut() {
+                *t = Some(timer);
+            }
         })
     };
 
@@ -171,6 +245,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let count = count.clone();
         let composing = composing.borrow().clone();
         let save_timer = save_timer.clone();
+        let unsaved = unsaved.clone();
         let keyed_text = keyed_text.clone();
         let key = key.clone();
         let parent_id = parent_id.clone();
@@ -200,18 +275,33 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 name
             };
             // Written now, so an answer lost to a crash or reload is still recognised.
-            save_timer.borrow_mut().take();
+            flush(&unsaved, &save_timer);
             draft::save_body(&key, &raw);
-            let idem = draft::load(&key)
-                .idempotency_key
-                .unwrap_or_else(draft::new_idempotency_key);
-            draft::save_idempotency_key(&key, Some(&idem));
-            *keyed_text.borrow_mut() = Some(body.clone());
+            let saved = draft::load(&key);
             let new = NewComment {
                 author,
-                body,
+                body: body.clone(),
                 parent: parent_id.clone(),
             };
+            // The same text as a send that may have arrived: the same key and the
+            // very same request body, so the server recognises it.
+            let same = keyed_text.borrow().as_deref() == Some(body.as_str());
+            let (idem, request) = match (same, saved.idempotency_key) {
+                (true, Some(idem)) => {
+                    let mut request = ctx.backend.create_request(&new, &idem);
+                    if let (Some(sent), true) = (saved.request, request.body.is_some()) {
+                        request.body = Some(sent);
+                    }
+                    (idem, request)
+                }
+                _ => {
+                    let idem = draft::new_idempotency_key();
+                    let request = ctx.backend.create_request(&new, &idem);
+                    (idem, request)
+                }
+            };
+            draft::save_sent(&key, Some((&idem, request.body.as_deref())));
+            *keyed_text.borrow_mut() = Some(body.clone());
             sending.set(true);
             outcome.set(Outcome::None);
             let ctx = ctx.clone();
@@ -223,10 +313,23 @@ pub fn Composer(props: &ComposerProps) -> Html {
             let on_close = on_close.clone();
             let keyed_text = keyed_text.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = ctx.backend.create(&new, &idem).await;
+                let result = ctx.backend.create(&request).await;
                 sending.set(false);
                 let s = ctx.lang.strings();
-                let (comment, held) = match result {
+                let (comment, held, token) = match result {
+                    Err(LoadError::Timeout(secs)) => {
+                        console_error(&format!(
+                            "ykien: the comment API did not answer the new comment within {secs} s; the reader can send it again with the same idempotency key"
+                        ));
+                        outcome.set(Outcome::Unknown {
+                            message: if ctx.backend.adapter.is_idempotent() {
+                                s.send_timeout
+                            } else {
+                                s.send_timeout_unsure
+                            },
+                        });
+                        return;
+                    }
                     Err(e) => {
                         if let LoadError::Network(detail) = &e {
                             console_error(&format!("ykien: sending the comment failed: {detail}"));
@@ -237,35 +340,39 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         });
                         return;
                     }
-                    Ok(Created::Failed { status, message }) => {
-                        console_error(&ctx.backend.describe_failure(status, message.as_deref()));
-                        let failed = match status {
-                            429 => Outcome::Failed {
-                                message: s.send_rate_limited.to_owned(),
-                                retry: true,
-                            },
-                            500.. => Outcome::Failed {
-                                message: s.send_server.to_owned(),
-                                retry: true,
-                            },
-                            _ => {
-                                // Refused: nothing was stored, the next send is new.
-                                draft::save_idempotency_key(&key, None);
-                                *keyed_text.borrow_mut() = None;
-                                Outcome::Failed {
-                                    message: match message {
-                                        Some(m) => format!("{} {}", s.send_rejected, m),
-                                        None => s.send_rejected.to_owned(),
-                                    },
-                                    retry: false,
+                    Ok(answer) => match answer.created {
+                        Created::Failed { status, message } => {
+                            console_error(
+                                &ctx.backend.describe_failure(status, message.as_deref()),
+                            );
+                            let failed = match status {
+                                429 => Outcome::Failed {
+                                    message: s.send_rate_limited.to_owned(),
+                                    retry: true,
+                                },
+                                500.. => Outcome::Failed {
+                                    message: s.send_server.to_owned(),
+                                    retry: true,
+                                },
+                                _ => {
+                                    // Refused: nothing was stored, the next send is new.
+                                    draft::save_sent(&key, None);
+                                    *keyed_text.borrow_mut() = None;
+                                    Outcome::Failed {
+                                        message: match message {
+                                            Some(m) => format!("{} {}", s.send_rejected, m),
+                                            None => s.send_rejected.to_owned(),
+                                        },
+                                        retry: false,
+                                    }
                                 }
-                            }
-                        };
-                        outcome.set(failed);
-                        return;
-                    }
-                    Ok(Created::Published(c)) => (c, false),
-                    Ok(Created::Held(c)) => (c, true),
+                            };
+                            outcome.set(failed);
+                            return;
+                        }
+                        Created::Published(c) => (c, false, answer.token),
+                        Created::Held(c) => (c, true, answer.token),
+                    },
                 };
                 let mut comment = comment.unwrap_or_else(|| Comment {
                     id: Id {
@@ -276,9 +383,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     author: Some(new.author.clone()),
                     body: Body::Text(new.body.clone()),
                     created_ms: Some(js_sys::Date::now()),
-                    pending: held,
+                    status: Status::Published,
                 });
-                comment.pending |= held;
+                if held {
+                    comment.status = Status::Pending;
+                }
                 if comment.parent.is_none() {
                     comment.parent = new.parent.clone();
                 }
@@ -295,12 +404,16 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         draft::save_body(&key, &now);
                     }
                 }
-                outcome.set(if comment.pending {
+                outcome.set(if comment.is_pending() {
                     Outcome::Held
                 } else {
                     Outcome::Sent
                 });
-                ctx.on_posted.emit(comment);
+                ctx.on_posted.emit(Posted {
+                    comment,
+                    token,
+                    replied_to: new.parent.clone(),
+                });
                 if let Some(close) = on_close {
                     close.emit(());
                 }
@@ -382,14 +495,23 @@ pub fn Composer(props: &ComposerProps) -> Html {
             <p id={status_id.clone()} class="composer-status" role="status" aria-live="polite">
                 { status_text(lang, over, limit, &outcome) }
             </p>
-            if let Outcome::Failed { message, retry: can_retry } = &*outcome {
-                <div class="composer-error" role="alert">
-                    <p>{message.clone()}</p>
-                    if *can_retry {
-                        <button type="button" class="btn composer-retry" onclick={retry}>{s.retry}</button>
-                    }
-                </div>
-            }
+            { match &*outcome {
+                Outcome::Failed { message, retry: can_retry } => html! {
+                    <div class="composer-error" role="alert">
+                        <p>{message.clone()}</p>
+                        if *can_retry {
+                            <button type="button" class="btn composer-retry" onclick={retry}>{s.retry}</button>
+                        }
+                    </div>
+                },
+                Outcome::Unknown { message } => html! {
+                    <div class="composer-error" role="alert">
+                        <p>{*message}</p>
+                        <button type="button" class="btn composer-retry" onclick={retry}>{s.resend}</button>
+                    </div>
+                },
+                _ => Html::default(),
+            } }
         </form>
     }
 }
@@ -404,7 +526,7 @@ fn status_text(lang: Lang, over: bool, limit: usize, outcome: &Outcome) -> Strin
     match outcome {
         Outcome::Sent => s.sent.to_owned(),
         Outcome::Held => s.pending_note.to_owned(),
-        Outcome::None | Outcome::Failed { .. } => String::new(),
+        Outcome::None | Outcome::Failed { .. } | Outcome::Unknown { .. } => String::new(),
     }
 }
 

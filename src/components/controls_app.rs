@@ -6,7 +6,6 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{FontControls, Shared};
-use crate::config::Theme;
 use crate::hooks::use_font_scale;
 use crate::i18n::Lang;
 use crate::scaler::Scaler;
@@ -15,7 +14,6 @@ use crate::scaler::Scaler;
 pub struct ControlsAppProps {
     pub scaler: Shared<Scaler>,
     pub lang: Lang,
-    pub theme: Theme,
 }
 
 #[component]
@@ -46,7 +44,7 @@ pub fn ControlsApp(props: &ControlsAppProps) -> Html {
         Callback::from(move |next| scale.set(next))
     };
     html! {
-        <div class={classes!("ykien", "ykien-controls", props.theme.class())} lang={props.lang.code()}>
+        <div class="ykien ykien-controls" lang={props.lang.code()}>
             <FontControls scale={scale.get()} lang={props.lang} {on_change} />
         </div>
     }

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Document;
 
@@ -31,4 +32,16 @@ pub async fn wait_for<T>(what: &str, mut find: impl FnMut() -> Option<T>) -> T {
         yew::scheduler::flush().await;
     }
     panic!("timed out waiting for {what}");
+}
+
+/// What the loader hands the module on a real page (`js/loader.js`): here just the
+/// stylesheet, so computed styles are the real ones.
+pub fn platform() -> JsValue {
+    let sheet = web_sys::CssStyleSheet::new().unwrap();
+    sheet
+        .replace_sync(include_str!("../../styles/widget.css"))
+        .unwrap();
+    let obj = js_sys::Object::new();
+    js_sys::Reflect::set(&obj, &"sheet".into(), &sheet).unwrap();
+    obj.into()
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::sh::{cargo, run};
-use crate::tools;
+use crate::{css, tools};
 
 /// The size budget for everything a reader downloads, gzip -9, in bytes. The one
 /// place it is written; `cargo xtask test` fails above it.
@@ -90,12 +90,22 @@ pub fn build(root: &Path) -> Result<Report, String> {
 
     let glue = read(&bindgen_out.join("ykien.js"))?;
     let loader = read(&root.join("js/loader.js"))?;
-    if !loader.contains("/*__GLUE__*/") || !loader.contains("__WASM_FILE__") {
-        return Err("js/loader.js lost its __GLUE__ or __WASM_FILE__ marker".into());
+    const CSS_MARKER: &str = "\"__WIDGET_CSS__\"";
+    if !loader.contains("/*__GLUE__*/")
+        || !loader.contains("__WASM_FILE__")
+        || !loader.contains(CSS_MARKER)
+    {
+        return Err(
+            "js/loader.js lost its __GLUE__, __WASM_FILE__ or __WIDGET_CSS__ marker".into(),
+        );
     }
+    // The stylesheet travels in the loader: it draws the loading state before the
+    // module arrives, and the module adopts the same sheet.
+    let styles = css::js_string(&css::minify(&read(&root.join("styles/widget.css"))?));
     let bundle = loader
         .replace("/*__GLUE__*/", &glue)
-        .replace("__WASM_FILE__", &wasm_name);
+        .replace("__WASM_FILE__", &wasm_name)
+        .replace(CSS_MARKER, &styles);
     let unminified = target.join("ykien-bindgen/ykien.bundle.js");
     write(&unminified, bundle.as_bytes())?;
 

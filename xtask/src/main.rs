@@ -4,6 +4,7 @@
 //! first, pinning versions), so the two commands in the README work anywhere the
 //! package registries are reachable.
 
+mod css;
 mod dist;
 mod load_bench;
 mod postgres;
