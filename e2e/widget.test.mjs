@@ -149,7 +149,9 @@ test("hostile host: resets and !important rules do not reach the widget, host sc
   });
   assert.notEqual(areaStyle.border, "5px", "textarea { border: 5px solid lime } stays outside");
   assert.ok(!areaStyle.font.includes("Comic"), "the page's font stays outside");
-  assert.equal(areaStyle.size, "16px");
+  // A+ above scaled the comment section too (16 px × 1.125); the page's sizes
+  // stay outside.
+  assert.equal(areaStyle.size, "18px");
   const counter = comments.locator(".composer-counter");
   assert.equal(await counter.textContent(), "0 / 500 ký tự");
   assert.notEqual(await counter.evaluate((el) => getComputedStyle(el).color), "rgb(255, 0, 255)", "span { color: magenta !important }");
@@ -158,7 +160,8 @@ test("hostile host: resets and !important rules do not reach the widget, host sc
   const send = comments.locator("button.composer-send");
   const sendBox = await send.boundingBox();
   assert.ok(sendBox.height >= 44, "button { all: unset } stays outside");
-  assert.equal(await comments.locator("h2.comments-title").evaluate((el) => getComputedStyle(el).fontSize), "22px");
+  // 22 px × 1.125 after the A+ above, not the page's h2 { font-size: 40px !important }.
+  assert.equal(await comments.locator("h2.comments-title").evaluate((el) => getComputedStyle(el).fontSize), "24.75px");
 
   // The widget's styles do not leak out: the host's own button keeps the page's look.
   const hostButton = await page.locator("#host-counter").evaluate((el) => {

@@ -23,8 +23,9 @@ export function documentedDefaults() {
 
 const NULLABLE = new Set([
   "error", "list.total", "list.totalHeader", "comment.parent", "comment.status",
-  "comment.replies", "create.idempotencyHeader", "create.item",
+  "comment.replies", "create.idempotencyHeader", "create.item", "list.heldParam", "create.token",
 ]);
+const STATUS_MEANINGS = ["published", "pending", "rejected", "deleted"];
 const ENUMS = {
   credentials: ["omit", "same-origin", "include"],
   order: ["newest", "oldest"],
@@ -47,6 +48,8 @@ export function checkShape(adapter, defaults, where = "") {
     const def = defaults[key];
     if (at === "list.query" || at === "list.headers" || at === "create.headers") {
       for (const v of Object.values(value)) assert.equal(typeof v, "string", `${at}: templates are strings`);
+    } else if (at === "statusMap") {
+      for (const v of Object.values(value)) assert.ok(STATUS_MEANINGS.includes(v), `${at}: ${v} is not one of ${STATUS_MEANINGS}`);
     } else if (at === "create.body") {
       assert.equal(kind(value), "object", `${at}: a JSON object template`);
     } else if (at === "list.paging") {

@@ -138,14 +138,14 @@ impl Reducible for Feed {
                 let placed = thread.add_own(comment, feed.order, replied_to.as_ref());
                 if let Some(id) = placed.id_taken {
                     console_warn(&format!(
-                        "ykien: the comment API answered a new comment with id {:?}, which is already in the list; it is shown with a local id",
-                        id.text
+                        "ykien: the comment API answered a new comment with id {}, which is already in the list; it is shown with a local id",
+                        json::quote(&id.text)
                     ));
                 }
                 if let Some(parent) = placed.parent_missing {
                     console_warn(&format!(
-                        "ykien: the comment API answered a new reply with parent {:?}, which is not on the page; it is shown at the top level",
-                        parent.text
+                        "ykien: the comment API answered a new reply with parent {}, which is not on the page; it is shown at the top level",
+                        json::quote(&parent.text)
                     ));
                 }
             }
