@@ -43,6 +43,9 @@ suite!(
     nfc_counting,
     control_chars_stripped,
     author_rules_and_guest_name,
+    guest_names_stored_as_no_name,
+    legacy_guest_rows_read_as_no_name,
+    seeded_guests_have_no_name,
     parent_must_exist_in_thread,
     idempotent_retry,
     premoderation_and_moderation,
@@ -311,10 +314,12 @@ async fn author_rules_and_guest_name(b: Backend) {
         .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
 
+    // No name is stored as no name: each reader's widget localizes it.
     let (_, v) = s.comment("t", json!({"body": "x"})).await;
-    assert_eq!(v["comment"]["author"], "Khách");
+    assert_eq!(v["comment"]["author"], "");
     let (_, v) = s.comment("t", json!({"author": "   ", "body": "x"})).await;
-    assert_eq!(v["comment"]["author"], "Khách");
+    assert_eq!(v["comment"]["author"], "");
+    // The language of the poster no longer decides what others read.
     let res = s
         .client
         .post(s.url("/api/v1/threads/t/comments"))
@@ -325,7 +330,86 @@ async fn author_rules_and_guest_name(b: Backend) {
         .unwrap();
     let (st, _, v) = common::split(res).await;
     assert_eq!(st, StatusCode::CREATED);
-    assert_eq!(v["comment"]["author"], "Guest");
+    assert_eq!(v["comment"]["author"], "");
+    s.stop().await;
+}
+
+async fn guest_names_stored_as_no_name(b: Backend) {
+    let s = server!(b);
+    // What a widget sends when the reader left the name empty, in either
+    // language, after cleaning and NFC (the second is a decomposed "á").
+    let guests = ["Khách", "Kha\u{0301}ch", " Guest ", "Guest\n"];
+    let mut ids = Vec::new();
+    for g in guests {
+        let (st, v) = s.comment("g", json!({"author": g, "body": "x"})).await;
+        assert_eq!(st, StatusCode::CREATED, "{g:?}: {v}");
+        assert_eq!(v["comment"]["author"], "", "{g:?}");
+        ids.push(v["comment"]["id"].as_str().unwrap().to_owned());
+        tick().await;
+    }
+    // Real names that only resemble a guest name are kept.
+    for name in ["khách", "Guest 2", "Khách quen"] {
+        let (_, v) = s.comment("g", json!({"author": name, "body": "x"})).await;
+        assert_eq!(v["comment"]["author"], name);
+        tick().await;
+    }
+    // Stored as the empty string, and listed as such.
+    for id in &ids {
+        let row = s.store().comment_in_thread("g", id).await.unwrap().unwrap();
+        assert_eq!(row.author, "", "{id}");
+    }
+    let (_, _, list) = s.get("/api/v1/threads/g/comments").await;
+    let authors: Vec<&str> = list["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["author"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        authors,
+        ["Khách quen", "Guest 2", "khách", "", "", "", ""],
+        "{list}"
+    );
+    s.stop().await;
+}
+
+async fn legacy_guest_rows_read_as_no_name(b: Backend) {
+    let s = server!(b);
+    // A row stored before guests were stored without a name.
+    s.store()
+        .insert_comment(&ykien_server::db::NewComment {
+            id: "legacy1",
+            thread: "old",
+            parent_id: None,
+            root_id: "legacy1",
+            author: "Khách",
+            body: "cũ",
+            created_at: 1_705_573_800_000,
+            status: ykien_server::db::Status::Published,
+            pending_token: None,
+            idempotency_key: None,
+        })
+        .await
+        .unwrap();
+    let (_, _, v) = s.get("/api/v1/threads/old/comments").await;
+    assert_eq!(v["comments"][0]["id"], "legacy1");
+    assert_eq!(v["comments"][0]["author"], "", "{v}");
+    s.stop().await;
+}
+
+async fn seeded_guests_have_no_name(b: Backend) {
+    let s = server!(b);
+    ykien_server::seed::seed_demo(s.store()).await.unwrap();
+    let (_, _, v) = s.get("/api/v1/threads/demo/comments?limit=100").await;
+    let comments = v["comments"].as_array().unwrap();
+    assert!(comments.len() >= 40);
+    assert!(comments.iter().any(|c| c["author"] == ""), "{v}");
+    assert!(
+        comments
+            .iter()
+            .all(|c| c["author"] != "Khách" && c["author"] != "Guest"),
+        "{v}"
+    );
     s.stop().await;
 }
 
