@@ -24,7 +24,8 @@ usage: cargo xtask <task>
 tasks:
   demo    build the widget and serve the demo at http://127.0.0.1:8080 (Ctrl-C stops)
   test    every check: fmt, clippy, native tests, browser tests, size budget, end-to-end
-  dist    build the release widget into dist/ and print file sizes
+  dist    build the release widget into dist/ (with .br/.gz and manifest.json)
+          and print file sizes
   bench   widget sizes, the widget's rendering/typing cost in Chromium, the
           reference server's throughput and a 2-minute mixed load test with
           memory figures (tables, not tests);
