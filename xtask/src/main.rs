@@ -7,6 +7,7 @@
 mod dist;
 mod load_bench;
 mod postgres;
+mod readme;
 mod server;
 mod server_bench;
 mod sh;
@@ -24,8 +25,8 @@ usage: cargo xtask <task>
 tasks:
   demo    build the widget and serve the demo at http://127.0.0.1:8080 (Ctrl-C stops)
   test    every check: fmt, clippy, native tests, browser tests, size budget, end-to-end
-  dist    build the release widget into dist/ (with .br/.gz and manifest.json)
-          and print file sizes
+  dist    build the release widget into dist/ (with .br/.gz and manifest.json),
+          print file sizes and write them into README.md
   bench   widget sizes, the widget's rendering/typing cost in Chromium, the
           reference server's throughput and a 2-minute mixed load test with
           memory figures (tables, not tests);
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&root, &args[1..]),
         Some("test") => test::run_all(&root),
-        Some("dist") => dist::build(&root).map(|report| report.print()),
+        Some("dist") => dist_task(&root),
         Some("bench") => bench(&root, args.get(1).map(String::as_str)),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -60,6 +61,15 @@ fn project_root() -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn dist_task(root: &Path) -> Result<(), String> {
+    let report = dist::build(root)?;
+    report.print();
+    if readme::update(root, &report)? {
+        println!("README.md: size block updated (commit it with the change that moved it)");
+    }
+    Ok(())
 }
 
 fn demo(root: &Path, args: &[String]) -> Result<(), String> {
