@@ -6,6 +6,7 @@
 
 mod dist;
 mod load_bench;
+mod ports;
 mod postgres;
 mod readme;
 mod server;
@@ -79,14 +80,19 @@ fn demo(root: &Path, args: &[String]) -> Result<(), String> {
         .and_then(|i| args.get(i + 1))
         .map_or("127.0.0.1:8080", String::as_str);
     let addr = addr.parse().map_err(|e| format!("--addr {addr}: {e}"))?;
+    // Before minutes of building, not after.
+    ports::ensure_free(addr)?;
     let report = dist::build(root)?;
     report.print();
     let site = site::assemble_site(root)?;
     let exe = server::build(root)?;
+    // From here on a signal stops the server instead of orphaning it.
+    let signals = server::stop_on_signals()?;
+    ports::ensure_free(addr)?;
     // The SQLite default, ./data/ykien.db, seeded with the demo thread on first run.
     let running = server::start(&exe, root, addr, &site, "sqlite://data/ykien.db", &[])?;
     println!("\nykien demo: {}/   (Ctrl-C stops)", running.base_url());
-    running.wait()
+    running.wait(&signals)
 }
 
 fn bench(root: &Path, which: Option<&str>) -> Result<(), String> {
