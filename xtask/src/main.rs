@@ -6,6 +6,7 @@
 
 mod dist;
 mod load_bench;
+mod nginx;
 mod ports;
 mod postgres;
 mod readme;
@@ -28,6 +29,7 @@ tasks:
   test    every check: fmt, clippy, native tests, browser tests, size budget, end-to-end
   dist    build the release widget into dist/ (with .br/.gz and manifest.json),
           print file sizes and write them into README.md
+  nginx   serve dist/ with the README's nginx snippet and check its headers
   bench   widget sizes, the widget's rendering/typing cost in Chromium, the
           reference server's throughput and a 2-minute mixed load test with
           memory figures (tables, not tests);
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&root, &args[1..]),
         Some("test") => test::run_all(&root),
         Some("dist") => dist_task(&root),
+        Some("nginx") => dist::build(&root).and_then(|_| nginx::check(&root)),
         Some("bench") => bench(&root, args.get(1).map(String::as_str)),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
