@@ -9,7 +9,6 @@ pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;
-pub mod lang;
 pub mod moderation;
 pub mod ratelimit;
 pub mod seed;

@@ -103,7 +103,8 @@ pub async fn run(store: &Store, action: &ModerateAction) -> Result<String, Moder
                         at = rfc3339_ms(c.created_at),
                         thread = c.thread,
                         parent = c.parent_id.as_deref().unwrap_or("-"),
-                        author = c.author,
+                        // Guests are stored without a name (see validate::author).
+                        author = if c.author.is_empty() { "(guest)" } else { &c.author },
                         body = one_line(&c.body, 160),
                     )
                 })

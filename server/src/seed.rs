@@ -11,7 +11,7 @@ const ARTICLE_BODY: &str = r#"<p>Sáng 18/1/2024, Ủy ban nhân dân quận t�
 <p>Về trường tiểu học, quận dự kiến xây 30 phòng học trên khu đất của một kho cũ, đủ cho khoảng 1.000 học sinh, giảm sĩ số cho hai trường hiện đang quá tải. Phụ huynh đề nghị ưu tiên sân chơi, nhà đa năng và lối đưa đón học sinh tách khỏi mặt đường chính.</p>
 <p>Lãnh đạo quận cho biết sẽ tổng hợp ý kiến, điều chỉnh hồ sơ trước khi trình thành phố trong quý II. Nếu được phê duyệt, trường học sẽ khởi công trước để kịp đón học sinh vào năm học 2025–2026.</p>"#;
 
-/// (key, parent key or "", author, body, minutes before now).
+/// (key, parent key or "", author ("" for a guest), body, minutes before now).
 const COMMENTS: &[(&str, &str, &str, &str, i64)] = &[
     ("c1", "", "Nguyễn Văn Hùng", "Đường ven sông thì tốt quá, nhưng mong quận công khai bảng giá bồi thường sớm để bà con yên tâm. Nhà tôi nằm trong diện ảnh hưởng một phần mà tới giờ vẫn chưa ai nói cụ thể là mất bao nhiêu mét.", 4310),
     ("c2", "c1", "Trần Thị Mai", "Nhà tôi cũng vậy anh ạ. Hôm họp tôi có hỏi, cán bộ nói tháng sau sẽ đo đạc lại từng hộ.", 4290),
@@ -30,7 +30,7 @@ const COMMENTS: &[(&str, &str, &str, &str, i64)] = &[
     ("c15", "c14", "Lý Thị Hồng", "Đồng ý. Đường gần trường học thì càng phải hạn chế xe tải giờ đưa đón.", 3450),
     ("c16", "c14", "Trịnh Công Sơn", "Có biển cấm mà không ai xử lý thì cũng vậy. Nên gắn camera.", 3400),
     ("c17", "", "Mai Phương", "Làn xe đạp là điểm cộng. Sáng nào tôi cũng đạp xe dọc bờ sông mà phải len giữa xe máy, rất nguy hiểm.", 3300),
-    ("c18", "c17", "Khách", "Làn xe đạp ở mình vẽ ra rồi cũng thành chỗ đậu xe máy thôi bạn ơi 😅", 3250),
+    ("c18", "c17", "", "Làn xe đạp ở mình vẽ ra rồi cũng thành chỗ đậu xe máy thôi bạn ơi 😅", 3250),
     ("c19", "c18", "Mai Phương", "Haha, cũng có thể. Nhưng có còn hơn không.", 3240),
     ("c20", "", "Cao Minh Đức", "Xin hỏi khu tái định cư tại chỗ là ở đâu? Bài viết không nói.", 3100),
     ("c21", "c20", "Trần Thị Mai", "Theo tôi nghe trong buổi họp thì là khu đất trống phía sau chợ, nhưng chưa chốt.", 3050),
@@ -50,7 +50,7 @@ const COMMENTS: &[(&str, &str, &str, &str, i64)] = &[
     ("c35", "c34", "Phan Thị Kim Oanh", "Ý kiến này rất thiết thực, ít ai nghĩ tới người thuê trọ.", 1150),
     ("c36", "", "Bùi Đức Thắng", "Cho hỏi có bản đồ tuyến đường chi tiết ở đâu không ạ?", 800),
     ("c37", "c36", "Cao Minh Đức", "Nghe nói niêm yết ở trụ sở phường, bạn ghé xem thử.", 760),
-    ("c38", "", "Khách", "Mong dự án không bị bỏ dở giữa chừng như con đường năm nào.", 400),
+    ("c38", "", "", "Mong dự án không bị bỏ dở giữa chừng như con đường năm nào.", 400),
     ("c39", "c38", "Vũ Ngọc Ánh", "Lo nhất là chuyện đó.", 380),
     ("c40", "", "Hà Thị Quỳnh", "Con tôi năm sau vào lớp 1, cả nhà mong trường mới từng ngày 🙏", 90),
 ];

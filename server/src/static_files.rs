@@ -1,13 +1,27 @@
 //! Static files for `--public-dir` (the widget build): content types, cache
-//! headers and the HTML Content-Security-Policy.
+//! headers, precompressed variants, CORS for the widget's files and the HTML
+//! Content-Security-Policy.
+//!
+//! The widget's files are meant to be loaded from another origin (a CDN, or
+//! this server on a different host than the news site), with
+//! `<script crossorigin integrity=…>` and a CORS `fetch` of the `.wasm`. They
+//! are public and never depend on credentials, so every non-HTML file gets
+//! `Access-Control-Allow-Origin: *` (and `Timing-Allow-Origin: *`, so pages can
+//! see transfer sizes in Resource Timing). HTML pages get neither: a page is not
+//! something another origin needs to read.
+//!
+//! `cargo xtask dist` writes `NAME.br` and `NAME.gz` next to each file;
+//! `ServeDir` picks the best one the client accepts. Such a response already
+//! carries `Content-Encoding`, which the global `CompressionLayer` never touches,
+//! so only files without a matching variant are compressed on the fly.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::services::ServeDir;
 
@@ -17,6 +31,8 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const SHORT: &str = "public, max-age=300";
 /// HTML references the hashed assets, so it must always be revalidated.
 const HTML: &str = "no-cache";
+/// Browsers cap this (Chromium at 2 hours); the answer never changes anyway.
+const PREFLIGHT_MAX_AGE: &str = "86400";
 
 struct StaticConfig {
     csp: HeaderValue,
@@ -26,7 +42,12 @@ struct StaticConfig {
 pub fn router(dir: PathBuf, csp: HeaderValue) -> Router {
     let cfg = Arc::new(StaticConfig { csp });
     Router::new()
-        .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
+        .fallback_service(
+            ServeDir::new(dir)
+                .append_index_html_on_directories(true)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(middleware::from_fn_with_state(cfg, static_headers))
 }
 
@@ -68,6 +89,38 @@ pub fn is_hashed(path: &str) -> bool {
     })
 }
 
+fn is_html_path(path: &str) -> bool {
+    content_type(path).is_some_and(|ct| ct.starts_with("text/html"))
+}
+
+/// The answer to a CORS preflight for a (non-HTML) static file. Only GET and
+/// HEAD are served; whatever request headers the page wants to send are fine,
+/// since the response never depends on them beyond normal HTTP semantics.
+fn preflight(req: &Request) -> Response {
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, HEAD"),
+    );
+    if let Some(asked) = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+        h.insert(
+            header::VARY,
+            HeaderValue::from_static("Access-Control-Request-Headers"),
+        );
+    }
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static(PREFLIGHT_MAX_AGE),
+    );
+    res
+}
+
 async fn static_headers(
     State(cfg): State<Arc<StaticConfig>>,
     req: Request,
@@ -76,6 +129,14 @@ async fn static_headers(
     let mut path = req.uri().path().to_owned();
     if path.ends_with('/') {
         path.push_str("index.html");
+    }
+    if req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+        && !is_html_path(&path)
+    {
+        return preflight(&req);
     }
     let mut res = next.run(req).await;
     let ok = res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED;
@@ -99,8 +160,20 @@ async fn static_headers(
         SHORT
     };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // Every static response may come in another encoding (a precompressed
+    // variant or on-the-fly compression), also when this one is identity.
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if is_html {
         headers.insert(header::CONTENT_SECURITY_POLICY, cfg.csp.clone());
+    } else {
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        headers.insert(
+            HeaderName::from_static("timing-allow-origin"),
+            HeaderValue::from_static("*"),
+        );
     }
     res
 }

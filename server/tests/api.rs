@@ -43,6 +43,9 @@ suite!(
     nfc_counting,
     control_chars_stripped,
     author_rules_and_guest_name,
+    guest_names_stored_as_no_name,
+    legacy_guest_rows_read_as_no_name,
+    seeded_guests_have_no_name,
     parent_must_exist_in_thread,
     idempotent_retry,
     premoderation_and_moderation,
@@ -56,6 +59,7 @@ suite!(
     article_endpoint,
     openapi_covers_routes,
     static_files,
+    precompressed_and_cross_origin_static_files,
     durability_configured,
     cache_sees_other_process_writes,
 );
@@ -311,10 +315,12 @@ async fn author_rules_and_guest_name(b: Backend) {
         .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
 
+    // No name is stored as no name: each reader's widget localizes it.
     let (_, v) = s.comment("t", json!({"body": "x"})).await;
-    assert_eq!(v["comment"]["author"], "Khách");
+    assert_eq!(v["comment"]["author"], "");
     let (_, v) = s.comment("t", json!({"author": "   ", "body": "x"})).await;
-    assert_eq!(v["comment"]["author"], "Khách");
+    assert_eq!(v["comment"]["author"], "");
+    // The language of the poster no longer decides what others read.
     let res = s
         .client
         .post(s.url("/api/v1/threads/t/comments"))
@@ -325,7 +331,86 @@ async fn author_rules_and_guest_name(b: Backend) {
         .unwrap();
     let (st, _, v) = common::split(res).await;
     assert_eq!(st, StatusCode::CREATED);
-    assert_eq!(v["comment"]["author"], "Guest");
+    assert_eq!(v["comment"]["author"], "");
+    s.stop().await;
+}
+
+async fn guest_names_stored_as_no_name(b: Backend) {
+    let s = server!(b);
+    // What a widget sends when the reader left the name empty, in either
+    // language, after cleaning and NFC (the second is a decomposed "á").
+    let guests = ["Khách", "Kha\u{0301}ch", " Guest ", "Guest\n"];
+    let mut ids = Vec::new();
+    for g in guests {
+        let (st, v) = s.comment("g", json!({"author": g, "body": "x"})).await;
+        assert_eq!(st, StatusCode::CREATED, "{g:?}: {v}");
+        assert_eq!(v["comment"]["author"], "", "{g:?}");
+        ids.push(v["comment"]["id"].as_str().unwrap().to_owned());
+        tick().await;
+    }
+    // Real names that only resemble a guest name are kept.
+    for name in ["khách", "Guest 2", "Khách quen"] {
+        let (_, v) = s.comment("g", json!({"author": name, "body": "x"})).await;
+        assert_eq!(v["comment"]["author"], name);
+        tick().await;
+    }
+    // Stored as the empty string, and listed as such.
+    for id in &ids {
+        let row = s.store().comment_in_thread("g", id).await.unwrap().unwrap();
+        assert_eq!(row.author, "", "{id}");
+    }
+    let (_, _, list) = s.get("/api/v1/threads/g/comments").await;
+    let authors: Vec<&str> = list["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["author"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        authors,
+        ["Khách quen", "Guest 2", "khách", "", "", "", ""],
+        "{list}"
+    );
+    s.stop().await;
+}
+
+async fn legacy_guest_rows_read_as_no_name(b: Backend) {
+    let s = server!(b);
+    // A row stored before guests were stored without a name.
+    s.store()
+        .insert_comment(&ykien_server::db::NewComment {
+            id: "legacy1",
+            thread: "old",
+            parent_id: None,
+            root_id: "legacy1",
+            author: "Khách",
+            body: "cũ",
+            created_at: 1_705_573_800_000,
+            status: ykien_server::db::Status::Published,
+            pending_token: None,
+            idempotency_key: None,
+        })
+        .await
+        .unwrap();
+    let (_, _, v) = s.get("/api/v1/threads/old/comments").await;
+    assert_eq!(v["comments"][0]["id"], "legacy1");
+    assert_eq!(v["comments"][0]["author"], "", "{v}");
+    s.stop().await;
+}
+
+async fn seeded_guests_have_no_name(b: Backend) {
+    let s = server!(b);
+    ykien_server::seed::seed_demo(s.store()).await.unwrap();
+    let (_, _, v) = s.get("/api/v1/threads/demo/comments?limit=100").await;
+    let comments = v["comments"].as_array().unwrap();
+    assert!(comments.len() >= 40);
+    assert!(comments.iter().any(|c| c["author"] == ""), "{v}");
+    assert!(
+        comments
+            .iter()
+            .all(|c| c["author"] != "Khách" && c["author"] != "Guest"),
+        "{v}"
+    );
     s.stop().await;
 }
 
@@ -862,6 +947,166 @@ async fn static_files(b: Backend) {
     assert_eq!(st, StatusCode::OK);
     let (st, _, v) = s.get("/../../etc/passwd").await;
     assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    s.stop().await;
+}
+
+async fn precompressed_and_cross_origin_static_files(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // The variants are not real compressions of the file: serving them byte
+    // for byte proves they were picked, and that nothing compressed again.
+    let wasm: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 251) as u8).collect();
+    let wasm_br = b"BROTLI-VARIANT-OF-THE-WASM".repeat(20);
+    let wasm_gz = b"GZIP-VARIANT-OF-THE-WASM".repeat(20);
+    std::fs::write(p.join("index.html"), "<!doctype html><title>ykien</title>").unwrap();
+    std::fs::write(p.join("ykien.js"), "var ykien = {};\n".repeat(100)).unwrap();
+    std::fs::write(p.join("ykien-1a2b3c4d.wasm"), &wasm).unwrap();
+    std::fs::write(p.join("ykien-1a2b3c4d.wasm.br"), &wasm_br).unwrap();
+    std::fs::write(p.join("ykien-1a2b3c4d.wasm.gz"), &wasm_gz).unwrap();
+    std::fs::write(p.join("manifest.json"), "{\"files\": []}").unwrap();
+    let public = p.to_owned();
+    let s = server!(b, move |a| a.public_dir = Some(public));
+
+    let get = |path: &'static str, enc: Option<&'static str>| {
+        let mut req = s
+            .client
+            .get(s.url(path))
+            .header(header::ORIGIN, "https://news.example");
+        if let Some(enc) = enc {
+            req = req.header(header::ACCEPT_ENCODING, enc);
+        }
+        req.send()
+    };
+    let cases: [(Option<&str>, Option<&str>, &[u8]); 6] = [
+        (Some("br"), Some("br"), &wasm_br),
+        (Some("gzip"), Some("gzip"), &wasm_gz),
+        (Some("gzip, deflate, br"), Some("br"), &wasm_br),
+        (Some("br;q=0.5, gzip"), Some("gzip"), &wasm_gz),
+        (Some("identity"), None, &wasm),
+        (None, None, &wasm),
+    ];
+    for (accept, encoding, expected) in cases {
+        let res = get("/ykien-1a2b3c4d.wasm", accept).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{accept:?}");
+        let h = res.headers().clone();
+        assert_eq!(
+            h.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept:?}"
+        );
+        assert_eq!(h[header::CONTENT_TYPE], "application/wasm", "{accept:?}");
+        assert_eq!(
+            h[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(h[header::VARY], "Accept-Encoding", "{accept:?}");
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "{accept:?}");
+        assert_eq!(h["timing-allow-origin"], "*", "{accept:?}");
+        assert!(h.get(header::CONTENT_SECURITY_POLICY).is_none());
+        let body = res.bytes().await.unwrap();
+        assert!(body[..] == expected[..], "{accept:?}: wrong bytes");
+        if let Some(len) = h.get(header::CONTENT_LENGTH) {
+            assert_eq!(len.to_str().unwrap(), expected.len().to_string());
+        }
+    }
+
+    // HEAD and revalidation carry the same headers (a 304 must too, or a
+    // cross-origin revalidation fails).
+    let res = s
+        .client
+        .head(s.url("/ykien-1a2b3c4d.wasm"))
+        .header(header::ACCEPT_ENCODING, "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let last_modified = res.headers()[header::LAST_MODIFIED].clone();
+    let res = s
+        .client
+        .get(s.url("/ykien-1a2b3c4d.wasm"))
+        .header(header::IF_MODIFIED_SINCE, last_modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+
+    // A file without variants is still compressed on the fly, and shared too.
+    for (path, ctype, cache) in [
+        (
+            "/ykien.js",
+            "text/javascript; charset=utf-8",
+            "public, max-age=300",
+        ),
+        ("/manifest.json", "application/json", "public, max-age=300"),
+    ] {
+        let res = get(path, Some("gzip")).await.unwrap();
+        let h = res.headers();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(h[header::CONTENT_TYPE], ctype, "{path}");
+        assert_eq!(h[header::CACHE_CONTROL], cache, "{path}");
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "{path}");
+        assert_eq!(h["timing-allow-origin"], "*", "{path}");
+        assert_eq!(h[header::VARY], "Accept-Encoding", "{path}");
+    }
+    let res = get("/ykien.js", Some("gzip")).await.unwrap();
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+
+    // HTML: the CSP, and no CORS or timing headers.
+    for path in ["/", "/index.html"] {
+        let res = get(path, Some("gzip")).await.unwrap();
+        let h = res.headers();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            h[header::CONTENT_SECURITY_POLICY],
+            HeaderValue::from_static(ykien_server::config::DEFAULT_CSP)
+        );
+        assert!(
+            h.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(),
+            "{path}"
+        );
+        assert!(h.get("timing-allow-origin").is_none(), "{path}");
+    }
+
+    // Preflights: answered for the widget's files, not for pages.
+    let preflight = |path: &'static str| {
+        s.client
+            .request(Method::OPTIONS, s.url(path))
+            .header(header::ORIGIN, "https://news.example")
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "range,x-trace")
+            .send()
+    };
+    for path in ["/ykien-1a2b3c4d.wasm", "/ykien.js", "/manifest.json"] {
+        let res = preflight(path).await.unwrap();
+        assert_eq!(res.status(), StatusCode::NO_CONTENT, "{path}");
+        let h = res.headers();
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+        let methods = h[header::ACCESS_CONTROL_ALLOW_METHODS].to_str().unwrap();
+        assert!(
+            methods.contains("GET") && methods.contains("HEAD"),
+            "{methods}"
+        );
+        assert!(!methods.contains("POST"), "{methods}");
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_HEADERS], "range,x-trace");
+        assert!(h.contains_key(header::ACCESS_CONTROL_MAX_AGE));
+    }
+    let res = preflight("/index.html").await.unwrap();
+    assert!(!res.status().is_success(), "{}", res.status());
+    assert!(res
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .is_none());
+    // Writes are still refused.
+    let res = s
+        .client
+        .post(s.url("/ykien.js"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     s.stop().await;
 }
 

@@ -7,7 +7,10 @@
 mod css;
 mod dist;
 mod load_bench;
+mod nginx;
+mod ports;
 mod postgres;
+mod readme;
 mod server;
 mod server_bench;
 mod sh;
@@ -25,7 +28,9 @@ usage: cargo xtask <task>
 tasks:
   demo    build the widget and serve the demo at http://127.0.0.1:8080 (Ctrl-C stops)
   test    every check: fmt, clippy, native tests, browser tests, size budget, end-to-end
-  dist    build the release widget into dist/ and print file sizes
+  dist    build the release widget into dist/ (with .br/.gz and manifest.json),
+          print file sizes and write them into README.md
+  nginx   serve dist/ with the README's nginx snippet and check its headers
   bench   widget sizes, the widget's rendering/typing cost in Chromium, the
           reference server's throughput and a 2-minute mixed load test with
           memory figures (tables, not tests);
@@ -38,7 +43,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&root, &args[1..]),
         Some("test") => test::run_all(&root),
-        Some("dist") => dist::build(&root).map(|report| report.print()),
+        Some("dist") => dist_task(&root),
+        Some("nginx") => dist::build(&root).and_then(|_| nginx::check(&root)),
         Some("bench") => bench(&root, args.get(1).map(String::as_str)),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -62,6 +68,15 @@ fn project_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+fn dist_task(root: &Path) -> Result<(), String> {
+    let report = dist::build(root)?;
+    report.print();
+    if readme::update(root, &report)? {
+        println!("README.md: size block updated (commit it with the change that moved it)");
+    }
+    Ok(())
+}
+
 fn demo(root: &Path, args: &[String]) -> Result<(), String> {
     let addr = args
         .iter()
@@ -69,14 +84,19 @@ fn demo(root: &Path, args: &[String]) -> Result<(), String> {
         .and_then(|i| args.get(i + 1))
         .map_or("127.0.0.1:8080", String::as_str);
     let addr = addr.parse().map_err(|e| format!("--addr {addr}: {e}"))?;
+    // Before minutes of building, not after.
+    ports::ensure_free(addr)?;
     let report = dist::build(root)?;
     report.print();
     let site = site::assemble_site(root)?;
     let exe = server::build(root)?;
+    // From here on a signal stops the server instead of orphaning it.
+    let signals = server::stop_on_signals()?;
+    ports::ensure_free(addr)?;
     // The SQLite default, ./data/ykien.db, seeded with the demo thread on first run.
     let running = server::start(&exe, root, addr, &site, "sqlite://data/ykien.db", &[])?;
     println!("\nykien demo: {}/   (Ctrl-C stops)", running.base_url());
-    running.wait()
+    running.wait(&signals)
 }
 
 fn bench(root: &Path, which: Option<&str>) -> Result<(), String> {

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::sh::{cargo, run};
-use crate::{dist, postgres, server, site, tools};
+use crate::{dist, nginx, postgres, readme, server, site, tools};
 
 pub fn run_all(root: &Path) -> Result<(), String> {
     tools::ensure_build_tools(root)?;
@@ -71,6 +71,10 @@ pub fn run_all(root: &Path) -> Result<(), String> {
             dist::GZIP_BUDGET
         ));
     }
+    readme::check_file(root, &report)?;
+
+    step("nginx snippets from the READMEs (Debian's nginx-light)");
+    nginx::check(root)?;
 
     step("end-to-end (playwright-core, Chromium)");
     ensure_e2e_packages(root)?;

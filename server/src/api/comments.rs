@@ -41,7 +41,13 @@ impl From<StoredComment> for CommentView {
             id: c.id,
             thread: c.thread,
             parent_id: c.parent_id,
-            author: c.author,
+            // Rows written before guest names were stored as "no name" may
+            // still hold "Khách" or "Guest"; answer as for newer ones.
+            author: if validate::is_guest_name(&c.author) {
+                String::new()
+            } else {
+                c.author
+            },
             body: c.body,
             created_at: rfc3339_ms(c.created_at),
             // A rejected comment is only ever returned to its author replaying
@@ -249,12 +255,7 @@ pub async fn create(
     };
 
     let body = validate::body(input.body.as_deref().unwrap_or(""), st.cfg.body_limit)?;
-    let guest = crate::lang::guest_name(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
-    let author = validate::author(input.author.as_deref(), st.cfg.name_limit, guest)?;
+    let author = validate::author(input.author.as_deref(), st.cfg.name_limit)?;
 
     let mut created_at = now_ms();
     let (parent_id, root_id) = match input.parent_id.as_deref().map(str::trim) {
