@@ -5,9 +5,9 @@
 //! Keys arrive in `dataset` form (camelCase, `articleUrl` for `data-article-url`);
 //! messages always use the attribute spelling an operator typed.
 
-use crate::adapter::{Adapter, AdapterError};
+use crate::comments::adapter::{Adapter, AdapterError};
 use crate::i18n::Lang;
-use crate::json;
+use crate::platform::json;
 use crate::sanitize::policy::url_is_http_or_relative;
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

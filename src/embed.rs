@@ -1,5 +1,6 @@
 //! Mounting and unmounting: turns a validated config into shadow-DOM hosts on the
-//! page and Yew apps inside them, or into an operator notice when it cannot.
+//! page and the article, controls and comment sections inside them, or into an
+//! operator notice when it cannot.
 //!
 //! Nothing here throws to the host page: every DOM failure ends in a notice and a
 //! console message, and `Widget::unmount` removes exactly what `mount` added.
@@ -7,17 +8,14 @@
 use std::rc::Rc;
 
 use web_sys::{Document, Element};
-use yew::AppHandle;
 
-use crate::components::{
-    ArticleApp, ArticleAppProps, CommentsApp, CommentsAppProps, ControlsApp, ControlsAppProps,
-    Shared,
-};
+use crate::article::enhance::Enhanced;
+use crate::article::render::Rendered;
+use crate::comments::slot::Slot;
 use crate::config::{self, ArticleSource, Config, ConfigError};
-use crate::dom::{console_error, console_warn, page_lang, query, LookupError};
 use crate::i18n::Lang;
-use crate::platform::{Platform, ThemeWatch};
-use crate::scaler::Scaler;
+use crate::platform::dom::{console_error, console_warn, page_lang, query, LookupError};
+use crate::platform::loader::{retire, Host, Platform, ThemeWatch};
 
 /// Where the widget was asked to appear.
 pub enum Place {
@@ -29,10 +27,9 @@ pub enum Place {
 
 #[derive(Default)]
 pub struct Widget {
-    articles: Vec<AppHandle<ArticleApp>>,
-    controls: Vec<AppHandle<ControlsApp>>,
-    comments: Vec<AppHandle<CommentsApp>>,
-    scaler: Option<Rc<Scaler>>,
+    article: Option<Rendered>,
+    controls: Option<Enhanced>,
+    comments: Option<Slot>,
     /// Hosts this widget inserted into the page, removed on unmount.
     created: Vec<Element>,
     themes: Vec<ThemeWatch>,
@@ -40,17 +37,14 @@ pub struct Widget {
 
 impl Widget {
     pub fn unmount(self) {
-        for app in self.articles {
-            app.destroy();
+        if let Some(article) = self.article {
+            article.unmount();
         }
-        for app in self.controls {
-            app.destroy();
+        if let Some(controls) = self.controls {
+            controls.unmount();
         }
-        for app in self.comments {
-            app.destroy();
-        }
-        if let Some(scaler) = self.scaler {
-            scaler.detach();
+        if let Some(comments) = self.comments {
+            comments.unmount();
         }
         for watch in self.themes {
             watch.stop();
@@ -62,7 +56,7 @@ impl Widget {
 }
 
 pub fn mount(place: Place, pairs: &[(String, String)], platform: &Platform) -> Widget {
-    let Some(doc) = crate::dom::document() else {
+    let Some(doc) = crate::platform::dom::document() else {
         return Widget::default();
     };
     let widget = mount_in(&doc, place, pairs, platform);
@@ -160,15 +154,16 @@ fn build(
     platform: &Platform,
     widget: &mut Widget,
 ) -> Result<(), BuildError> {
-    let host_at = |tag: &str, anchor: &Anchor, widget: &mut Widget| -> Option<(Element, Element)> {
-        let (host, root) = platform.shadow_host(doc, tag).ok()?;
-        if !anchor.attach(&host) {
+    let host_at = |tag: &str, anchor: &Anchor, widget: &mut Widget| -> Option<Host> {
+        let host = platform.shadow_host(doc, tag).ok()?;
+        if !anchor.attach(&host.host) {
             return None;
         }
         widget
             .themes
-            .push(platform.watch_theme(&host, &config.theme));
-        Some((host, root))
+            .push(platform.watch_theme(&host.host, &config.theme));
+        widget.created.push(host.host.clone());
+        Some(host)
     };
 
     // The main area: the given element, data-mount, or right after the script tag.
@@ -196,32 +191,21 @@ fn build(
                 },
                 None => Anchor::Before(article.clone()),
             };
-            let scaler = Rc::new(Scaler::new(article.clone()));
-            let (host, root) = host_at("ykien-controls", &controls_anchor, widget)
+            let host = host_at("ykien-controls", &controls_anchor, widget)
                 .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
-            widget.created.push(host);
-            widget.scaler = Some(Rc::clone(&scaler));
-            let props = ControlsAppProps {
-                scaler: Shared(scaler),
-                lang,
-            };
-            widget
-                .controls
-                .push(yew::Renderer::<ControlsApp>::with_root_and_props(root, props).render());
+            widget.controls = Some(Enhanced::mount(doc, &host.root, article, lang));
         }
         ArticleSource::Render { url } => {
-            let (host, root) = host_at("ykien-article", &main_anchor, widget)
+            let host = host_at("ykien-article", &main_anchor, widget)
                 .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
-            article_host = Some(host.clone());
-            widget.created.push(host);
-            let props = ArticleAppProps {
-                url: url.clone().into(),
-                lang,
-                timeout_ms: config.read_timeout_ms(),
-            };
-            widget
-                .articles
-                .push(yew::Renderer::<ArticleApp>::with_root_and_props(root, props).render());
+            article_host = Some(host.host.clone());
+            // The module's loading state is the placeholder's: swapped in the same
+            // task, so nothing is painted in between.
+            if let Some(p) = host.placeholder {
+                retire(p);
+            }
+            widget.article =
+                Rendered::mount(doc, &host.root, url.clone(), lang, config.read_timeout_ms());
         }
     }
 
@@ -231,16 +215,17 @@ fn build(
             (Anchor::Inside(_), _) | (_, None) => main_anchor.clone(),
             (_, Some(article)) => Anchor::After(article),
         };
-        let (host, root) = host_at("ykien-comments", &anchor, widget)
+        let host = host_at("ykien-comments", &anchor, widget)
             .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
-        widget.created.push(host);
-        let props = CommentsAppProps {
-            config: Rc::new(comments.clone()),
+        widget.comments = Some(Slot::mount(
+            doc,
+            &host.host,
+            host.root,
+            host.placeholder,
+            Rc::new(comments.clone()),
             lang,
-        };
-        widget
-            .comments
-            .push(yew::Renderer::<CommentsApp>::with_root_and_props(root, props).render());
+            config.read_timeout_ms(),
+        ));
     }
     Ok(())
 }
@@ -267,10 +252,10 @@ fn notice(
         console_error(&e.operator_message());
     }
     let mut widget = Widget::default();
-    let Some((host, root)) = platform
+    let Some(Host { host, root, .. }) = platform
         .shadow_host(doc, "ykien-notice")
         .ok()
-        .filter(|(host, _)| anchor.attach(host))
+        .filter(|h| anchor.attach(&h.host))
     else {
         return widget;
     };

@@ -1,32 +1,19 @@
 //! ykien: an embeddable article reader and comment widget for news sites.
 //!
-//! This file only wires modules together and exports the two entry points the
-//! loader script (`js/loader.js`) calls. Pure logic (config, font scale, sanitizer
+//! This file only wires modules together and exports the entry points the loader
+//! script (`js/loader.js`) calls. Pure logic (config, font scale, sanitizer
 //! policy, article parsing, i18n) is tested natively with `cargo test`; everything
 //! touching the DOM is tested in Chromium with `wasm-pack test`.
 
-pub mod adapter;
-pub mod api;
+// Grouped by what they serve: the article and its controls, the comment section,
+// and the platform layer both stand on; `embed` puts them on the page.
 pub mod article;
-pub mod comments_api;
-pub mod components;
+pub mod comments;
 pub mod config;
-pub mod dom;
-pub mod draft;
 pub mod embed;
-pub mod error;
-pub mod font_scale;
-pub mod held;
-pub mod hooks;
 pub mod i18n;
-pub mod json;
 pub mod platform;
 pub mod sanitize;
-pub mod scaler;
-pub mod storage;
-pub mod text;
-pub mod thread;
-pub mod time;
 
 use wasm_bindgen::prelude::*;
 
@@ -52,31 +39,31 @@ impl Handle {
     }
 }
 
-/// Mounts from a script tag's `dataset`. `platform` is what the loader provides
+/// Mounts from a script tag's `dataset`. `services` is what the loader provides
 /// (stylesheet, theme watcher, placeholders; see `platform`), or `undefined`.
 #[wasm_bindgen(js_name = mountScript)]
-pub fn mount_script(script: web_sys::Element, config: JsValue, platform: JsValue) -> Handle {
+pub fn mount_script(script: web_sys::Element, config: JsValue, services: JsValue) -> Handle {
     Handle {
         widget: Some(embed::mount(
             embed::Place::Script(script),
             &config_pairs(&config),
-            &platform::Platform::from_js(&platform),
+            &platform::loader::Platform::from_js(&services),
         )),
     }
 }
 
 /// Mounts into an element with a config object (`ykien.mount(el, {...})`).
 #[wasm_bindgen(js_name = mountElement)]
-pub fn mount_element(target: JsValue, config: JsValue, platform: JsValue) -> Handle {
+pub fn mount_element(target: JsValue, config: JsValue, services: JsValue) -> Handle {
     let Ok(element) = target.dyn_into::<web_sys::Element>() else {
-        dom::console_error("ykien.mount: the first argument must be a DOM element");
+        platform::dom::console_error("ykien.mount: the first argument must be a DOM element");
         return Handle { widget: None };
     };
     Handle {
         widget: Some(embed::mount(
             embed::Place::Element(element),
             &config_pairs(&config),
-            &platform::Platform::from_js(&platform),
+            &platform::loader::Platform::from_js(&services),
         )),
     }
 }
@@ -111,7 +98,7 @@ fn config_pairs(config: &JsValue) -> Vec<(String, String)> {
 #[wasm_bindgen(start)]
 pub fn start() {
     yew::set_custom_panic_hook(Box::new(|info| {
-        dom::console_error(&format!("ykien: internal error, please report: {info}"));
+        platform::dom::console_error(&format!("ykien: internal error, please report: {info}"));
         show_crashed();
     }));
 }
@@ -121,7 +108,9 @@ pub fn start() {
 /// instead; the page's own content (and the reader's draft, in storage) is untouched.
 #[doc(hidden)]
 pub fn show_crashed() {
-    let Some(doc) = dom::document() else { return };
+    let Some(doc) = platform::dom::document() else {
+        return;
+    };
     let Ok(hosts) = doc.query_selector_all("ykien-comments, ykien-article, ykien-controls") else {
         return;
     };

@@ -226,17 +226,18 @@ async fn render_mode_neutralises_hostile_html() {
     // Config validation rightly refuses blob: URLs, so the component is rendered
     // directly, in a shadow root exactly like the one `mount` creates.
     let page = fixture("<div></div>");
-    let (host, root) = ykien::platform::Platform::from_js(&platform())
+    let host = ykien::platform::loader::Platform::from_js(&platform())
         .shadow_host(&doc(), "ykien-article")
         .unwrap();
-    page.append_child(&host).unwrap();
-    let props = ykien::components::ArticleAppProps {
-        url: json_url(&article.to_string()).into(),
-        lang: ykien::i18n::Lang::Vi,
-        timeout_ms: 15_000,
-    };
-    let _app =
-        yew::Renderer::<ykien::components::ArticleApp>::with_root_and_props(root, props).render();
+    page.append_child(&host.host).unwrap();
+    let _article = ykien::article::render::Rendered::mount(
+        &doc(),
+        &host.root,
+        json_url(&article.to_string()),
+        ykien::i18n::Lang::Vi,
+        15_000,
+    );
+    let host = host.host;
     let rendered = wait_for("the article body", || shadow_query(&host, ".article-body")).await;
     sleep(50).await;
 

@@ -1,8 +1,8 @@
 //! The adapter mapping: arbitrary adapter configs and arbitrary API answers.
 //! Input: an adapter config (JSON), a newline, then a response body (JSON). Every
 //! outcome must be a value or a described error; a panic is a crash to AFL.
-use ykien::adapter::{Adapter, NewComment, Page};
-use ykien::json;
+use ykien::comments::adapter::{Adapter, NewComment, Page};
+use ykien::platform::json;
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {

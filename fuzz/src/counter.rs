@@ -1,7 +1,7 @@
 //! The character counter and the link finder on arbitrary text: the server's rule
 //! (clean, NFC, scalar values) never panics, and linkify's pieces always reassemble
 //! into the input, links only ever http(s).
-use ykien::text::{linkify, Segment};
+use ykien::comments::text::{linkify, Segment};
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {

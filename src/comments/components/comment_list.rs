@@ -15,10 +15,10 @@ use yew::prelude::*;
 
 use super::comment_body::{comment_body, sanitized};
 use super::{Composer, Shared};
-use crate::adapter::{Body, Comment, Id, Status};
+use crate::comments::adapter::{Body, Comment, Id, Status};
+use crate::comments::thread::Node;
+use crate::comments::times::{format_relative, time_strings};
 use crate::i18n::{is_guest_name, Lang};
-use crate::thread::Node;
-use crate::time::{format_relative, time_strings};
 
 /// Sanitized HTML bodies by comment id: built once, reused on every render.
 pub type BodyCache = Rc<RefCell<HashMap<Id, Option<web_sys::Element>>>>;

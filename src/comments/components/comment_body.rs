@@ -3,10 +3,10 @@
 
 use yew::prelude::*;
 
-use crate::adapter::Body;
-use crate::dom::document;
+use crate::comments::adapter::Body;
+use crate::comments::text::{linkify, Segment};
+use crate::platform::dom::document;
 use crate::sanitize::sanitize_html;
-use crate::text::{linkify, Segment};
 
 /// Links readers post lead to other sites: no referrer, no endorsement.
 const LINK_REL: &str = "nofollow ugc noopener noreferrer";

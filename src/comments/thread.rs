@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use crate::adapter::{Comment, Id, ListPage, Order, Page, Status};
+use crate::comments::adapter::{Comment, Id, ListPage, Order, Page, Status};
 
 /// Levels of the tree kept as a tree. The list shows at most six; a reply deeper
 /// than this is kept beside its parent instead of under it (with `answers` naming
@@ -368,7 +368,7 @@ impl Thread {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapter::{Body, Status};
+    use crate::comments::adapter::{Body, Status};
 
     fn c(id: &str, parent: Option<&str>) -> Comment {
         Comment {

@@ -4,9 +4,9 @@
 //! for the few problems kept, so 10,000 bad items cost no 10,000 strings.
 
 use super::config::{Paging, TimeFormat};
-use super::time::{parse_rfc3339, unix_to_ms};
 use super::{integral, Adapter, Body, Comment, Created, Id, ListPage, Page, ShapeError, Status};
-use crate::json::Json;
+use crate::platform::json::Json;
+use crate::platform::time::{parse_rfc3339, unix_to_ms};
 
 /// Problems kept per response; the rest are counted in one summary line.
 const MAX_PROBLEMS: usize = 20;

@@ -12,21 +12,19 @@
 mod config;
 mod read;
 mod template;
-mod time;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
-use crate::json::Json;
+use crate::platform::json::Json;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use crate::platform::time;
 use config::{CommentPaths, Create, List, Paging, TimeFormat};
 use template::Values;
 
 pub use template::encode_component;
-pub use time::{
-    format_rfc3339, parse_rfc3339, parse_rfc3339_offset, push_padded, wall_clock, WallClock,
-};
 
 /// A comment id as the API wrote it. Equality and hashing use the text only, so a
 /// parent given as `3` matches an id given as `"3"`.
@@ -132,7 +130,7 @@ pub enum Credentials {
     Include,
 }
 
-/// An HTTP request described as data; `crate::comments_api` performs it.
+/// An HTTP request described as data; `crate::comments::backend` performs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub method: String,
@@ -389,7 +387,7 @@ impl Adapter {
         idempotency_key: &str,
         now_ms: f64,
     ) -> Request {
-        let now_ms = if now_ms.is_finite() && now_ms.abs() <= time::MAX_ABS_MS {
+        let now_ms = if now_ms.is_finite() && now_ms.abs() <= crate::platform::time::MAX_ABS_MS {
             now_ms as i64
         } else {
             0

@@ -1,22 +1,15 @@
-//! One component per file. `ArticleApp`, `ControlsApp` and `CommentsApp` are the roots
-//! the embed code renders; the rest are their parts.
+//! The comment section's components, one per file. `CommentsApp` is the root that
+//! `comments::mount` renders; the rest are its parts (the list's items are plain
+//! render functions, see `comment_list`).
 
-mod article_app;
-mod article_view;
 mod comment_body;
 mod comment_list;
 mod comments_app;
 mod composer;
-mod controls_app;
-mod font_controls;
 
-pub use article_app::{ArticleApp, ArticleAppProps};
-pub use article_view::{ArticleView, ArticleViewProps};
 pub use comment_list::comment_list;
-pub use comments_app::{CommentsApp, CommentsAppProps, Ctx};
+pub use comments_app::{CommentsApp, CommentsAppProps, Ctx, Posted};
 pub use composer::{Composer, ComposerProps};
-pub use controls_app::{ControlsApp, ControlsAppProps};
-pub use font_controls::{FontControls, FontControlsProps};
 
 use std::rc::Rc;
 

@@ -3,7 +3,7 @@
 //! key of a send that got no answer is kept beside it, so a retry after a reload still
 //! cannot store the comment twice.
 
-use crate::storage;
+use crate::platform::storage;
 
 const NAME_KEY: &str = "ykien:name";
 

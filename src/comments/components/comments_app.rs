@@ -12,21 +12,35 @@ use yew::prelude::*;
 
 use super::comment_list::{comment_list, BodyCache, ListView};
 use super::Composer;
-use crate::adapter::{Adapter, Comment, Id, ListPage, Order, Page, Status};
-use crate::comments_api::Backend;
-use crate::config::{adapter_error, AdapterSource, CommentsConfig, LoadWhen, DEFAULT_TIMEOUT_S};
-use crate::dom::{console_error, console_warn};
-use crate::error::LoadError;
-use crate::held;
-use crate::hooks::{use_font_scale, use_near_viewport};
+use crate::comments::adapter::{Comment, Id, ListPage, Order, Page, Status};
+use crate::comments::backend::Backend;
+use crate::comments::held;
+use crate::comments::hooks::use_font_scale;
+use crate::comments::thread::Thread;
+use crate::config::CommentsConfig;
 use crate::i18n::{comments_heading, Lang};
-use crate::json;
-use crate::thread::Thread;
+use crate::platform::dom::{console_error, console_warn};
+use crate::platform::error::LoadError;
+use crate::platform::http::Answer;
+use crate::platform::json;
+use crate::platform::later::Later;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct CommentsAppProps {
     pub config: Rc<CommentsConfig>,
     pub lang: Lang,
+    pub backend: Rc<Backend>,
+    /// The first page, when the main part already asked for it (`comments::slot`);
+    /// otherwise the section asks itself.
+    pub first: Option<Later<Result<Answer, LoadError>>>,
+}
+
+impl PartialEq for CommentsAppProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.config, &other.config)
+            && Rc::ptr_eq(&self.backend, &other.backend)
+            && self.lang == other.lang
+    }
 }
 
 /// The reader's own comment as the API accepted it.
@@ -154,47 +168,18 @@ impl Reducible for Feed {
     }
 }
 
-/// The backend, once the adapter is known (an adapter URL is fetched first).
-#[derive(Clone, PartialEq)]
-enum Setup {
-    Pending,
-    Ready(Rc<Backend>),
-    Broken,
-}
-
 #[component]
 pub fn CommentsApp(props: &CommentsAppProps) -> Html {
-    let wrapper = use_node_ref();
-    let near = use_near_viewport(wrapper.clone(), props.config.load == LoadWhen::Eager);
-    let setup = use_setup(&props.config, near);
     let scale = use_font_scale();
     let lang = props.lang;
-    let s = lang.strings();
     let size = props
         .config
         .scale_text
-        .then(|| format!("fs-{}", scale.get().index()));
-
-    let body = match &*setup {
-        Setup::Pending => html! {
-            <section class="comments" aria-labelledby="ykien-comments-title" aria-busy="true">
-                { heading(lang, Heading::Loading) }
-                { loading_view(lang) }
-            </section>
-        },
-        Setup::Broken => html! {
-            <section class="comments" aria-labelledby="ykien-comments-title">
-                { heading(lang, Heading::Failed) }
-                <div class="comments-error" role="alert"><p>{s.adapter_failed}</p></div>
-            </section>
-        },
-        Setup::Ready(backend) => html! {
-            <Section backend={backend.clone()} config={props.config.clone()} {lang} {near} />
-        },
-    };
+        .then(|| format!("fs-{}", scale.index()));
+    let first = use_mut_ref(|| props.first.clone());
     html! {
-        <div ref={wrapper} class={classes!("ykien", size)} lang={lang.code()}>
-            { body }
+        <div class={classes!("ykien", size)} lang={lang.code()}>
+            <Section backend={props.backend.clone()} config={props.config.clone()} {lang} {first} />
         </div>
     }
 }
@@ -220,68 +205,6 @@ fn heading(lang: Lang, state: Heading) -> Html {
     }
 }
 
-/// The backend: at once for a default or inline adapter (so the composer is there
-/// from the first paint), after fetching it for an adapter URL (only once the
-/// section is near the viewport).
-#[hook]
-fn use_setup(config: &Rc<CommentsConfig>, near: bool) -> UseStateHandle<Setup> {
-    let make = {
-        let config = config.clone();
-        move |adapter: Adapter| {
-            Setup::Ready(Rc::new(Backend::new(
-                adapter,
-                config.api.clone(),
-                config.thread.clone(),
-                config.timeout_s,
-            )))
-        }
-    };
-    let setup = {
-        let make = make.clone();
-        let config = config.clone();
-        use_state(move || match &config.adapter {
-            AdapterSource::Default => make(Adapter::default()),
-            AdapterSource::Inline(a) => make(a.clone()),
-            AdapterSource::Url(_) => Setup::Pending,
-        })
-    };
-    {
-        let setup = setup.clone();
-        let config = config.clone();
-        use_effect_with(near, move |near| {
-            let AdapterSource::Url(url) = &config.adapter else {
-                return;
-            };
-            if !*near || *setup != Setup::Pending {
-                return;
-            }
-            let url = url.clone();
-            let timeout_ms = config
-                .timeout_s
-                .unwrap_or(DEFAULT_TIMEOUT_S)
-                .saturating_mul(1000);
-            wasm_bindgen_futures::spawn_local(async move {
-                let adapter = crate::api::get_text(&url, timeout_ms, None)
-                    .await
-                    .and_then(|text| json::parse(&text).map_err(LoadError::NotJson))
-                    .map_err(|e| e.operator_message(&url))
-                    .and_then(|value| {
-                        Adapter::parse(&value)
-                            .map_err(|e| adapter_error("adapter", &e).operator_message())
-                    });
-                match adapter {
-                    Ok(a) => setup.set(make(a)),
-                    Err(message) => {
-                        console_error(&message);
-                        setup.set(Setup::Broken);
-                    }
-                }
-            });
-        });
-    }
-    setup
-}
-
 fn loading_view(lang: Lang) -> Html {
     html! {
         <div class="comments-loading">
@@ -299,13 +222,24 @@ fn loading_view(lang: Lang) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+type FirstPage = Rc<RefCell<Option<Later<Result<Answer, LoadError>>>>>;
+
+#[derive(Properties)]
 struct SectionProps {
     backend: Rc<Backend>,
     config: Rc<CommentsConfig>,
     lang: Lang,
-    /// The first page is fetched once this is `true`.
-    near: bool,
+    /// Taken by the first load.
+    first: FirstPage,
+}
+
+impl PartialEq for SectionProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.backend, &other.backend)
+            && Rc::ptr_eq(&self.config, &other.config)
+            && Rc::ptr_eq(&self.first, &other.first)
+            && self.lang == other.lang
+    }
 }
 
 #[component]
@@ -382,14 +316,21 @@ fn Section(props: &SectionProps) -> Html {
         let backend = props.backend.clone();
         let in_flight = in_flight.borrow().clone();
         let controller = controller.clone();
+        let first = props.first.clone();
         Callback::from(move |page: Page| {
             if in_flight.replace(true) {
                 return;
             }
+            // The first page may already be on its way (asked for by the main part
+            // while this code was downloading); only the first load uses it.
+            let prefetched = match page {
+                Page::First => first.try_borrow_mut().ok().and_then(|mut f| f.take()),
+                _ => None,
+            };
             dispatcher.dispatch(Action::Loading);
             // Creating the first Intl formatter loads locale data (~10 ms): do it while
             // the network is busy rather than after the answer.
-            crate::time::warm_up(lang);
+            crate::comments::times::warm_up(lang);
             let abort = AbortController::new().ok();
             let signal = abort.as_ref().map(AbortController::signal);
             *controller.borrow_mut() = abort;
@@ -402,7 +343,14 @@ fn Section(props: &SectionProps) -> Html {
                 Vec::new()
             };
             wasm_bindgen_futures::spawn_local(async move {
-                let result = backend.list(&page, &tokens, signal.as_ref()).await;
+                let answer = match prefetched {
+                    Some(first) => first.take().await,
+                    None => None,
+                };
+                let result = match answer {
+                    Some(answer) => answer.and_then(|a| backend.read_page(&a, &page)),
+                    None => backend.list(&page, &tokens, signal.as_ref()).await,
+                };
                 in_flight.set(false);
                 if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) {
                     return;
@@ -426,15 +374,13 @@ fn Section(props: &SectionProps) -> Html {
         })
     };
 
-    // The first page once the section is near the viewport; a pending request is
-    // aborted when the widget is unmounted.
+    // The first page at once (the main part mounts the section when it is near the
+    // viewport); a pending request is aborted when the widget is unmounted.
     {
         let load = load.clone();
         let controller = controller.clone();
-        use_effect_with(props.near, move |near| {
-            if *near {
-                load.emit(Page::First);
-            }
+        use_effect_with((), move |_| {
+            load.emit(Page::First);
             move || {
                 if let Some(c) = controller.borrow_mut().take() {
                     c.abort();

@@ -4,7 +4,7 @@
 
 use super::template::{self, BodyTemplate, Template, MAX_BODY_DEPTH};
 use super::{Adapter, AdapterError, Credentials, Order, Status, Timeouts};
-use crate::json::{quote, Json};
+use crate::platform::json::{quote, Json};
 use crate::sanitize::policy::url_is_http_or_relative;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

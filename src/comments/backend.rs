@@ -4,10 +4,10 @@
 
 use web_sys::AbortSignal;
 
-use crate::adapter::{Adapter, Created, ListPage, NewComment, Page, Request, Timeouts};
-use crate::api::{self, cross_origin_hint};
-use crate::error::LoadError;
-use crate::json;
+use crate::comments::adapter::{Adapter, Created, ListPage, NewComment, Page, Request, Timeouts};
+use crate::platform::error::LoadError;
+use crate::platform::http::{self, cross_origin_hint, Answer};
+use crate::platform::json;
 
 /// The API a comment section talks to: adapter, base URL, thread.
 #[derive(Debug, PartialEq)]
@@ -48,10 +48,26 @@ impl Backend {
         held_tokens: &[String],
         signal: Option<&AbortSignal>,
     ) -> Result<ListPage, LoadError> {
+        let answer = self.fetch_page(page, held_tokens, signal).await?;
+        self.read_page(&answer, page)
+    }
+
+    /// The answer to a list request, not yet read: the main part fetches the first
+    /// page this way while the section's code is still loading.
+    pub async fn fetch_page(
+        &self,
+        page: &Page,
+        held_tokens: &[String],
+        signal: Option<&AbortSignal>,
+    ) -> Result<Answer, LoadError> {
         let request = self
             .adapter
             .list_request_with(&self.api, &self.thread, page, held_tokens);
-        let answer = self.send(&request, self.timeouts.read_ms, signal).await?;
+        self.send(&request, self.timeouts.read_ms, signal).await
+    }
+
+    /// Reads an answer to a list request for `page`.
+    pub fn read_page(&self, answer: &Answer, page: &Page) -> Result<ListPage, LoadError> {
         if !(200..300).contains(&answer.status) {
             return Err(LoadError::Status(answer.status));
         }
@@ -100,8 +116,8 @@ impl Backend {
         request: &Request,
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
-    ) -> Result<api::Answer, LoadError> {
-        api::send(request, self.adapter.credentials(), timeout_ms, signal)
+    ) -> Result<Answer, LoadError> {
+        http::send(request, self.adapter.credentials(), timeout_ms, signal)
             .await
             .map_err(|e| match e {
                 // "Failed to fetch" alone sends an operator hunting; name what a

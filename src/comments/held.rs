@@ -8,9 +8,9 @@
 //! so the API can tell the author what became of it: still pending, or rejected
 //! (shown once as "not approved", then forgotten).
 
-use crate::adapter::{Body, Comment, Id, Status};
-use crate::json::{self, quote, Json};
-use crate::storage;
+use crate::comments::adapter::{Body, Comment, Id, Status};
+use crate::platform::json::{self, quote, Json};
+use crate::platform::storage;
 
 const WEEK_MS: f64 = 7.0 * 24.0 * 3600.0 * 1000.0;
 /// Enough for any one reader; keeps storage and parsing bounded.

@@ -2,6 +2,7 @@
 //! adapter answers with comments or a described error, and never panics.
 
 use super::*;
+use crate::platform::time::{format_rfc3339, parse_rfc3339};
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
 
@@ -102,7 +103,9 @@ fn adapters() -> Vec<Adapter> {
     ];
     configs
         .iter()
-        .map(|c| Adapter::parse(&crate::json::parse(c).expect("config JSON")).expect("config"))
+        .map(|c| {
+            Adapter::parse(&crate::platform::json::parse(c).expect("config JSON")).expect("config")
+        })
         .collect()
 }
 

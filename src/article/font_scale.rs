@@ -1,6 +1,14 @@
 //! The reader's text-size preference: a small fixed ladder of steps, so that A− and A+
 //! always land on sizes the design was checked at, and so a stored value from an
 //! older release that is not on the ladder is ignored rather than trusted.
+//!
+//! One preference per page: [`current`], [`set`] and [`subscribe`] keep every widget
+//! on it in step (the article's controls, a render-mode article, comment sections).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::platform::storage;
 
 /// Steps in per-mille of the site's own size (87.5 % … 150 %).
 pub const STEPS: [u16; 6] = [875, 1000, 1125, 1250, 1375, 1500];
@@ -71,6 +79,68 @@ impl FontScale {
         FontScale {
             index: (self.index + 1).min(STEPS.len() - 1),
         }
+    }
+}
+
+type Listener = Rc<dyn Fn(FontScale)>;
+
+thread_local! {
+    static LISTENERS: RefCell<Vec<(u32, Listener)>> = const { RefCell::new(Vec::new()) };
+    static NEXT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The remembered size (the site's own when nothing valid is stored).
+pub fn current() -> FontScale {
+    storage::get(STORAGE_KEY)
+        .and_then(|raw| FontScale::from_stored(&raw))
+        .unwrap_or_default()
+}
+
+/// Remembers `scale` for the site and tells every widget on the page. Storage may
+/// be unavailable; the size still applies to this page view.
+pub fn set(scale: FontScale) {
+    if scale.is_default() {
+        storage::remove(STORAGE_KEY);
+    } else {
+        storage::set(STORAGE_KEY, &scale.to_stored());
+    }
+    // Copied out first: a listener may subscribe or unsubscribe while it runs.
+    let listeners: Vec<Listener> = LISTENERS.with(|l| {
+        l.try_borrow()
+            .map(|l| l.iter().map(|(_, f)| Rc::clone(f)).collect())
+            .unwrap_or_default()
+    });
+    for f in listeners {
+        f(scale);
+    }
+}
+
+/// Calls `f` on every change until the returned value is dropped.
+pub fn subscribe(f: impl Fn(FontScale) + 'static) -> Subscription {
+    let id = NEXT.with(|n| {
+        let id = n.get();
+        n.set(id.wrapping_add(1));
+        id
+    });
+    LISTENERS.with(|l| {
+        if let Ok(mut l) = l.try_borrow_mut() {
+            l.push((id, Rc::new(f)));
+        }
+    });
+    Subscription(id)
+}
+
+/// Unsubscribes when dropped.
+pub struct Subscription(u32);
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let id = self.0;
+        LISTENERS.with(|l| {
+            if let Ok(mut l) = l.try_borrow_mut() {
+                l.retain(|(i, _)| *i != id);
+            }
+        });
     }
 }
 

@@ -18,13 +18,13 @@ use yew::prelude::*;
 
 use super::comments_app::{Ctx, Posted};
 use super::Shared;
-use crate::adapter::{Body, Comment, Created, Id, NewComment, Status};
-use crate::components::comment_list::author_name;
-use crate::dom::console_error;
-use crate::draft::{self, DraftKey};
-use crate::error::LoadError;
+use crate::comments::adapter::{Body, Comment, Created, Id, NewComment, Status};
+use crate::comments::components::comment_list::author_name;
+use crate::comments::draft::{self, DraftKey};
+use crate::comments::text;
 use crate::i18n::{counter, over_limit, Lang};
-use crate::text;
+use crate::platform::dom::console_error;
+use crate::platform::error::LoadError;
 
 /// A draft typed but not yet written to storage.
 type Unsaved = Rc<RefCell<Option<(DraftKey, String)>>>;
@@ -168,7 +168,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 }
                 // A reply form opens under the reader's eyes; the main form takes the
                 // focus only if the reader was already in the loader's placeholder.
-                if is_reply || crate::platform::take_focus("composer-body") {
+                if is_reply || crate::platform::loader::take_focus("composer-body") {
                     let _ = area.focus();
                     let end = area.value().chars().map(char::len_utf16).sum::<usize>();
                     let end = u32::try_from(end).unwrap_or(u32::MAX);
@@ -179,7 +179,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 if input.value().is_empty() {
                     input.set_value(&draft::name());
                 }
-                if crate::platform::take_focus("composer-name") {
+                if crate::platform::loader::take_focus("composer-name") {
                     let _ = input.focus();
                 }
             }

@@ -2,9 +2,9 @@
 //! so a typo such as `{Thread}` is an operator error at mount time rather than a
 //! literal brace sent to the API on every request.
 
-use super::time::format_rfc3339;
 use super::Id;
-use crate::json::quote;
+use crate::platform::json::quote;
+use crate::platform::time::format_rfc3339;
 
 /// A `{name}` in a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

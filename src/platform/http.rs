@@ -11,9 +11,9 @@ use gloo_net::http::{Headers, Method, RequestBuilder};
 use gloo_timers::callback::Timeout;
 use web_sys::{AbortController, AbortSignal, RequestCredentials};
 
-use crate::adapter::{Credentials, Request};
-use crate::article::{parse_article, Article};
-use crate::error::LoadError;
+use crate::article::source::{parse_article, Article};
+use crate::comments::adapter::{Credentials, Request};
+use crate::platform::error::LoadError;
 
 /// A response read to the end.
 pub struct Answer {
@@ -66,7 +66,7 @@ pub async fn send(
     let _ = raw.set("Accept", "application/json");
     for (name, value) in &request.headers {
         if raw.set(name, value).is_err() {
-            crate::dom::console_warn(&format!(
+            crate::platform::dom::console_warn(&format!(
                 "ykien: header {name} was refused by the browser and not sent"
             ));
         }

@@ -2,7 +2,7 @@
 //! json-server and a nested forum API.
 
 use super::*;
-use crate::json::{parse, Value};
+use crate::platform::json::{parse, Value};
 
 fn json(text: &str) -> Value {
     parse(text).expect("test JSON")
@@ -647,7 +647,7 @@ fn duplicate_ids_are_passed_through() {
 /// (`serde_json::Value` deep-clones and drops recursively, which would overflow
 /// the test thread's stack at depths the browser handles without effort.)
 mod handles {
-    use crate::json::Json;
+    use crate::platform::json::Json;
     use std::rc::Rc;
 
     pub enum Kind {
@@ -1439,7 +1439,7 @@ fn maps_replace_the_default() {
 
 #[test]
 fn documented_defaults_are_the_default() {
-    let doc = include_str!("../../docs/adapter.md");
+    let doc = include_str!("../../../docs/adapter.md");
     let start = doc
         .find("## The full adapter, with the defaults")
         .and_then(|at| doc.get(at..))
@@ -1457,11 +1457,11 @@ fn example_adapters_parse() {
     for (name, text) in [
         (
             "json-server",
-            include_str!("../../adapters/json-server.json"),
+            include_str!("../../../adapters/json-server.json"),
         ),
         (
             "nested-offset",
-            include_str!("../../adapters/nested-offset.json"),
+            include_str!("../../../adapters/nested-offset.json"),
         ),
     ] {
         assert!(Adapter::parse(&json(text)).is_ok(), "{name}");

@@ -1,0 +1,258 @@
+//! Where a comment section waits for its reader (main part of the module).
+//!
+//! Most readers never scroll to the comments, so until the section comes within
+//! 600 px of the viewport (or at once with `data-load="eager"`) nothing is fetched:
+//! the loader's placeholder shows the loading state. Then the section's part of
+//! the module and its first page are fetched together, and the section is mounted
+//! when its code is in (it shows its own loading state until the page arrives).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use web_sys::{AbortController, Document, Element};
+
+use super::adapter::{Adapter, Page};
+use super::backend::Backend;
+use super::held;
+use super::mount::{self, Args, Mounted};
+use crate::config::{adapter_error, AdapterSource, CommentsConfig, LoadWhen};
+use crate::i18n::Lang;
+use crate::platform::dom::{append, console_error, el, set_attrs, text_el, when_near, NearWatch};
+use crate::platform::error::LoadError;
+use crate::platform::http::get_text;
+use crate::platform::json;
+use crate::platform::later::Later;
+use crate::platform::loader::retire;
+
+/// How far below the fold loading starts, so comments are usually there by the
+/// time the reader scrolls to them.
+const MARGIN: &str = "600px 0px";
+
+pub struct Slot {
+    state: Rc<State>,
+}
+
+struct State {
+    doc: Document,
+    root: Element,
+    /// The loader's placeholder, shown until the section (or an error) replaces it.
+    placeholder: RefCell<Option<Element>>,
+    config: Rc<CommentsConfig>,
+    lang: Lang,
+    /// For the adapter file.
+    read_timeout_ms: u32,
+    near: RefCell<Option<NearWatch>>,
+    /// Aborts the first page on unmount.
+    controller: RefCell<Option<AbortController>>,
+    mounted: RefCell<Option<Box<Mounted>>>,
+    retry: RefCell<Option<EventListener>>,
+    gone: Cell<bool>,
+}
+
+impl Slot {
+    pub fn mount(
+        doc: &Document,
+        host: &Element,
+        root: Element,
+        placeholder: Option<Element>,
+        config: Rc<CommentsConfig>,
+        lang: Lang,
+        read_timeout_ms: u32,
+    ) -> Slot {
+        let state = Rc::new(State {
+            doc: doc.clone(),
+            root,
+            placeholder: RefCell::new(placeholder),
+            config,
+            lang,
+            read_timeout_ms,
+            near: RefCell::new(None),
+            controller: RefCell::new(None),
+            mounted: RefCell::new(None),
+            retry: RefCell::new(None),
+            gone: Cell::new(false),
+        });
+        if state.config.load == LoadWhen::Eager {
+            start(&state);
+        } else {
+            let weak = Rc::downgrade(&state);
+            let watch = when_near(host, MARGIN, move || {
+                if let Some(state) = weak.upgrade() {
+                    start(&state);
+                }
+            });
+            if let Ok(mut near) = state.near.try_borrow_mut() {
+                *near = watch;
+            }
+        }
+        Slot { state }
+    }
+
+    pub fn unmount(self) {
+        let state = self.state;
+        state.gone.set(true);
+        drop(state.near.try_borrow_mut().ok().and_then(|mut n| n.take()));
+        drop(state.retry.try_borrow_mut().ok().and_then(|mut r| r.take()));
+        if let Some(c) = state
+            .controller
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut c| c.take())
+        {
+            c.abort();
+        }
+        if let Some(m) = state
+            .mounted
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut m| m.take())
+        {
+            m.unmount();
+        }
+    }
+}
+
+fn start(state: &Rc<State>) {
+    let state = Rc::clone(state);
+    wasm_bindgen_futures::spawn_local(async move {
+        // The section's code downloads while the adapter and first page load.
+        let part = Later::spawn(mount::preload());
+        let backend = match backend(&state).await {
+            Ok(b) => Rc::new(b),
+            Err(message) => {
+                console_error(&message);
+                show_error(&state, state.lang.strings().adapter_failed, None);
+                return;
+            }
+        };
+        let tokens = if backend.adapter.tracks_held() {
+            held::tokens(&backend.thread, js_sys::Date::now())
+        } else {
+            Vec::new()
+        };
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        if let Ok(mut c) = state.controller.try_borrow_mut() {
+            *c = controller;
+        }
+        let first = {
+            let backend = Rc::clone(&backend);
+            Later::spawn(async move {
+                backend
+                    .fetch_page(&Page::First, &tokens, signal.as_ref())
+                    .await
+            })
+        };
+        let loaded = matches!(part.take().await, Some(Ok(())));
+        if state.gone.get() {
+            return;
+        }
+        if !loaded {
+            not_loaded(&state);
+            return;
+        }
+        clear(&state);
+        let args = Args {
+            root: state.root.clone(),
+            config: Rc::clone(&state.config),
+            lang: state.lang,
+            backend,
+            first,
+        };
+        match mount::mount_part(Box::new(args)).await {
+            Ok(section) if state.gone.get() => section.unmount(),
+            Ok(section) => {
+                if let Ok(mut m) = state.mounted.try_borrow_mut() {
+                    *m = Some(section);
+                }
+            }
+            Err(_) => not_loaded(&state),
+        }
+    });
+}
+
+/// The backend, once the adapter is known (an adapter URL is fetched first).
+async fn backend(state: &State) -> Result<Backend, String> {
+    let config = &state.config;
+    let adapter = match &config.adapter {
+        AdapterSource::Default => Adapter::default(),
+        AdapterSource::Inline(a) => a.clone(),
+        AdapterSource::Url(url) => get_text(url, state.read_timeout_ms, None)
+            .await
+            .and_then(|text| json::parse(&text).map_err(LoadError::NotJson))
+            .map_err(|e| e.operator_message(url))
+            .and_then(|value| {
+                Adapter::parse(&value).map_err(|e| adapter_error("adapter", &e).operator_message())
+            })?,
+    };
+    Ok(Backend::new(
+        adapter,
+        config.api.clone(),
+        config.thread.clone(),
+        config.timeout_s,
+    ))
+}
+
+/// Takes away the placeholder (or an earlier error) before new content goes in.
+fn clear(state: &State) {
+    if let Some(p) = state
+        .placeholder
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut p| p.take())
+    {
+        retire(p);
+    }
+    state.root.set_text_content(None);
+}
+
+fn not_loaded(state: &Rc<State>) {
+    let s = state.lang.strings();
+    show_error(state, s.comments_failed, Some(s.error_network));
+}
+
+/// An error in the section's place, with "Thử lại" when `detail` says what to retry.
+fn show_error(state: &Rc<State>, title: &str, detail: Option<&str>) {
+    clear(state);
+    let doc = &state.doc;
+    let s = state.lang.strings();
+    let Some(wrapper) = el(doc, "div", "ykien") else {
+        return;
+    };
+    set_attrs(&wrapper, &[("lang", state.lang.code())]);
+    let section = el(doc, "section", "comments");
+    let alert = el(doc, "div", "comments-error");
+    if let Some(alert) = &alert {
+        set_attrs(alert, &[("role", "alert")]);
+        append(alert, &[&text_el(doc, "p", "error-title", title)]);
+        if let Some(detail) = detail {
+            let retry = text_el(doc, "button", "btn comments-retry", s.retry);
+            append(alert, &[&text_el(doc, "p", "error-detail", detail), &retry]);
+            if let Some(button) = retry {
+                set_attrs(&button, &[("type", "button")]);
+                let weak = Rc::downgrade(state);
+                let listener = EventListener::new(&button, "click", move |_| {
+                    if let Some(state) = weak.upgrade() {
+                        start(&state);
+                    }
+                });
+                if let Ok(mut r) = state.retry.try_borrow_mut() {
+                    *r = Some(listener);
+                }
+            }
+        }
+    }
+    if let Some(section) = &section {
+        // No count next to an error: the heading alone.
+        append(
+            section,
+            &[
+                &text_el(doc, "h2", "comments-title", s.comments_title),
+                &alert,
+            ],
+        );
+    }
+    append(&wrapper, &[&section]);
+    let _ = state.root.append_child(&wrapper);
+}
