@@ -125,6 +125,11 @@ const COLS: &str =
 /// append a new one.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
 
+/// The versions [`Store::connect`] brings a database to, in order.
+pub fn migration_versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|(v, _)| *v).collect()
+}
+
 /// Turns the user-facing database URL into the one sqlx understands, and
 /// creates the SQLite file's directory.
 fn resolve_url(url: &str) -> Result<(Backend, String), sqlx::Error> {
@@ -259,44 +264,59 @@ impl Store {
         self.read.close().await;
     }
 
+    /// Applies the embedded migrations that are not yet recorded in
+    /// `ykien_schema`, all inside one transaction that holds a real lock for
+    /// its whole length, so several processes starting at the same moment
+    /// against one fresh database apply each migration exactly once: the
+    /// others wait for the lock, then find everything recorded.
+    ///
+    /// - SQLite: `BEGIN IMMEDIATE` takes the database's write lock before the
+    ///   first read of `ykien_schema` (a plain `BEGIN` would read first and
+    ///   race); the others wait in `busy_timeout`. DDL is transactional.
+    /// - PostgreSQL: `pg_advisory_xact_lock` inside the transaction, on the
+    ///   same connection; released by the commit or rollback (no unlock that
+    ///   an error could skip). DDL is transactional here too.
     async fn migrate(&self) -> Result<(), sqlx::Error> {
         let mut conn = self.write.acquire().await?;
-        if self.backend == Backend::Postgres {
-            // Several server processes may start at once against one database.
-            conn.execute("SELECT pg_advisory_lock(7410417)").await?;
-        }
-        let result = async {
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS ykien_schema (version BIGINT PRIMARY KEY NOT NULL)",
-            )
-            .await?;
-            for (version, sql) in MIGRATIONS {
-                let applied: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM ykien_schema WHERE version = $1")
-                        .bind(*version)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                if applied.is_some() {
-                    continue;
-                }
+        let mut tx = match self.backend {
+            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
                 let mut tx = conn.begin().await?;
-                for stmt in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                    tx.execute(stmt).await?;
-                }
-                sqlx::query("INSERT INTO ykien_schema (version) VALUES ($1)")
-                    .bind(*version)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                tracing::info!(version, "applied database migration");
+                tx.execute("SELECT pg_advisory_xact_lock(7410417)").await?;
+                tx
             }
-            Ok::<(), sqlx::Error>(())
+        };
+        tx.execute("CREATE TABLE IF NOT EXISTS ykien_schema (version BIGINT PRIMARY KEY NOT NULL)")
+            .await?;
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM ykien_schema")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut newly = Vec::new();
+        for (version, sql) in MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            for stmt in sql_statements(sql) {
+                tx.execute(stmt.as_str()).await?;
+            }
+            sqlx::query("INSERT INTO ykien_schema (version) VALUES ($1)")
+                .bind(*version)
+                .execute(&mut *tx)
+                .await?;
+            newly.push(*version);
         }
-        .await;
-        if self.backend == Backend::Postgres {
-            conn.execute("SELECT pg_advisory_unlock(7410417)").await?;
+        tx.commit().await?;
+        for version in newly {
+            tracing::info!(version, "applied database migration");
         }
-        result
+        Ok(())
+    }
+
+    /// Migration versions recorded in the database (for tests).
+    pub async fn schema_versions(&self) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT version FROM ykien_schema ORDER BY version")
+            .fetch_all(&self.read)
+            .await
     }
 
     /// Value of a SQLite PRAGMA as text (for tests and diagnostics).
@@ -621,6 +641,21 @@ impl Store {
     }
 }
 
+/// The statements of a migration file: split on semicolons, `--` comment
+/// lines dropped (so a comment may contain a semicolon).
+fn sql_statements(sql: &str) -> Vec<String> {
+    let code: String = sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    code.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 async fn bump_version(
     tx: &mut sqlx::Transaction<'_, Any>,
     thread: &str,
@@ -658,10 +693,12 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
                 // WAL + synchronous=FULL: a commit is fsynced before the 201 is
                 // sent, so an acknowledged comment survives kill -9 and power
                 // loss, while readers keep reading during writes.
+                // busy_timeout first: on a fresh file another process may be
+                // switching it to WAL or migrating it at this very moment.
                 for pragma in [
+                    "PRAGMA busy_timeout = 5000",
                     "PRAGMA journal_mode = WAL",
                     "PRAGMA synchronous = FULL",
-                    "PRAGMA busy_timeout = 5000",
                     "PRAGMA foreign_keys = ON",
                 ] {
                     conn.execute(pragma).await?;
