@@ -21,12 +21,15 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/ykien.db";
 #[command(
     name = "ykien-server",
     version,
-    about = "Reference comment server for the ykien widget",
-    args_conflicts_with_subcommands = true
+    about = "Reference comment server for the ykien widget"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Flags every subcommand takes, before or after its name.
+    #[command(flatten)]
+    pub global: GlobalArgs,
 
     /// Flags for `serve`, accepted without the subcommand too.
     #[command(flatten)]
@@ -34,10 +37,65 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// The subcommand to run; no subcommand means `serve`.
-    pub fn into_command(self) -> Command {
-        self.command.unwrap_or(Command::Serve(self.serve))
+    /// Parses the command line (`std::env::args_os()` in `main`). Like
+    /// `Cli::try_parse_from(..).into_command()`, but `serve`'s flags given
+    /// before another subcommand (`ykien-server --addr X moderate list`) are
+    /// an error instead of being ignored; only the global flags may go
+    /// before a subcommand.
+    pub fn try_parse_command<I, T>(args: I) -> Result<Command, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::parser::ValueSource;
+        use clap::{CommandFactory as _, FromArgMatches as _};
+        let mut cmd = Cli::command();
+        let matches = cmd.try_get_matches_from_mut(args)?;
+        if let Some((sub, _)) = matches.subcommand() {
+            let serve_only = ServeArgs::augment_args(clap::Command::new("serve"));
+            for arg in serve_only.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches.value_source(id) == Some(ValueSource::CommandLine) {
+                    let flag = arg.get_long().unwrap_or(id);
+                    return Err(cmd.error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        format!("--{flag} is a flag of `serve`; write it after `{sub}` if `{sub}` takes it"),
+                    ));
+                }
+            }
+        }
+        Ok(Cli::from_arg_matches(&matches)?.into_command())
     }
+
+    /// The subcommand to run (no subcommand means `serve`), with the global
+    /// flags filled in.
+    pub fn into_command(self) -> Command {
+        let global = self.global;
+        match self.command.unwrap_or(Command::Serve(self.serve)) {
+            Command::Serve(mut args) => {
+                args.database_url = global.database_url;
+                args.log_format = global.log_format;
+                Command::Serve(args)
+            }
+            Command::Moderate(mut m) => {
+                m.database_url = global.database_url;
+                Command::Moderate(m)
+            }
+        }
+    }
+}
+
+/// Accepted before or after the subcommand: `ykien-server --database-url X
+/// moderate list` and `ykien-server moderate list --database-url X` are the same.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// `sqlite://path/to/file.db` (default) or `postgres://user@host/db`.
+    #[arg(long, global = true, env = "YKIEN_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+
+    /// Log output format.
+    #[arg(long, global = true, env = "YKIEN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,8 +120,8 @@ pub struct ServeArgs {
     #[arg(long, env = "YKIEN_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// `sqlite://path/to/file.db` (default) or `postgres://user@host/db`.
-    #[arg(long, env = "YKIEN_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    /// From the global `--database-url`.
+    #[arg(skip = DEFAULT_DATABASE_URL.to_owned())]
     pub database_url: String,
 
     /// Maximum database connections (per pool; SQLite always uses one writer).
@@ -127,16 +185,17 @@ pub struct ServeArgs {
     #[arg(long, env = "YKIEN_CSP", default_value = DEFAULT_CSP)]
     pub csp: String,
 
-    /// Log output format.
-    #[arg(long, env = "YKIEN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    /// From the global `--log-format`.
+    #[arg(skip = LogFormat::Text)]
     pub log_format: LogFormat,
 }
 
 impl ServeArgs {
     /// Defaults as if no flag was given, for tests and embedding.
     pub fn defaults() -> Self {
-        match Cli::try_parse_from(["ykien-server"]) {
-            Ok(cli) => cli.serve,
+        match Cli::try_parse_from(["ykien-server"]).map(Cli::into_command) {
+            Ok(Command::Serve(args)) => args,
+            Ok(_) => unreachable!("no subcommand means serve"),
             // The defaults are literals above; failing to parse them is a bug.
             Err(e) => panic!("built-in defaults do not parse: {e}"),
         }
@@ -145,8 +204,8 @@ impl ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct ModerateArgs {
-    /// Same as for `serve`.
-    #[arg(long, env = "YKIEN_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    /// From the global `--database-url`.
+    #[arg(skip = DEFAULT_DATABASE_URL.to_owned())]
     pub database_url: String,
 
     #[command(subcommand)]
@@ -170,4 +229,52 @@ pub enum ModerateAction {
     Reject { id: String },
     /// Delete a comment and all replies below it.
     Delete { id: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Command {
+        Cli::try_parse_command(args).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    }
+
+    fn db_of(c: &Command) -> &str {
+        match c {
+            Command::Serve(a) => &a.database_url,
+            Command::Moderate(m) => &m.database_url,
+        }
+    }
+
+    #[test]
+    fn global_flags_before_or_after_the_subcommand() {
+        for args in [
+            &["ykien-server", "--database-url", "x.db", "moderate", "list"][..],
+            &["ykien-server", "moderate", "--database-url", "x.db", "list"],
+            &["ykien-server", "moderate", "list", "--database-url", "x.db"],
+            &["ykien-server", "--database-url", "x.db", "serve"],
+            &["ykien-server", "serve", "--database-url", "x.db"],
+            &["ykien-server", "--database-url", "x.db"],
+            &[
+                "ykien-server",
+                "--database-url",
+                "x.db",
+                "--addr",
+                "127.0.0.1:1",
+            ],
+        ] {
+            assert_eq!(db_of(&parse(args)), "x.db", "{args:?}");
+        }
+        match parse(&["ykien-server", "--log-format", "json", "serve"]) {
+            Command::Serve(a) => assert_eq!(a.log_format, LogFormat::Json),
+            _ => panic!("serve"),
+        }
+        assert_eq!(db_of(&parse(&["ykien-server"])), DEFAULT_DATABASE_URL);
+        // serve's flags before another subcommand would be silently ignored.
+        let err =
+            Cli::try_parse_command(["ykien-server", "--addr", "127.0.0.1:1", "moderate", "list"])
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("--addr is a flag of `serve`"), "{err}");
+    }
 }

@@ -130,9 +130,10 @@ pub fn migration_versions() -> Vec<i64> {
     MIGRATIONS.iter().map(|(v, _)| *v).collect()
 }
 
-/// Turns the user-facing database URL into the one sqlx understands, and
-/// creates the SQLite file's directory.
-fn resolve_url(url: &str) -> Result<(Backend, String), sqlx::Error> {
+/// Turns the user-facing database URL into the one sqlx understands. With
+/// `create`, a missing SQLite file is created (and its directory); without, it
+/// is an error that names the path.
+fn resolve_url(url: &str, create: bool) -> Result<(Backend, String), sqlx::Error> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return Ok((Backend::Postgres, url.to_owned()));
     }
@@ -151,15 +152,27 @@ fn resolve_url(url: &str) -> Result<(Backend, String), sqlx::Error> {
             "in-memory SQLite is not supported; use a file path".into(),
         ));
     }
-    if let Some(dir) = Path::new(path).parent() {
+    if !create {
+        if !Path::new(path).is_file() {
+            return Err(sqlx::Error::Configuration(
+                format!(
+                    "SQLite database {path} does not exist (check --database-url; \
+                     `ykien-server serve` creates it)"
+                )
+                .into(),
+            ));
+        }
+    } else if let Some(dir) = Path::new(path).parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
     }
+    // `rw` never creates a file, even if it vanishes after the check above.
+    let mode = if create { "mode=rwc" } else { "mode=rw" };
     let query = match query {
         Some(q) if q.contains("mode=") => q.to_owned(),
-        Some(q) => format!("{q}&mode=rwc"),
-        None => "mode=rwc".to_owned(),
+        Some(q) => format!("{q}&{mode}"),
+        None => mode.to_owned(),
     };
     Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
 }
@@ -219,12 +232,24 @@ fn placeholders(from: usize, n: usize) -> String {
 }
 
 impl Store {
-    /// Connects, applies SQLite durability settings and runs migrations.
+    /// Connects, applies SQLite durability settings and runs migrations; a
+    /// missing SQLite file is created (what `serve` wants).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        Self::open(url, max_connections, true).await
+    }
+
+    /// Like [`Store::connect`], but a missing SQLite file is an error naming
+    /// its path instead of a new empty database (for the CLI's `moderate`
+    /// and `admin`, where a typo in the path must not go unnoticed).
+    pub async fn connect_existing(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        Self::open(url, max_connections, false).await
+    }
+
+    async fn open(url: &str, max_connections: u32, create: bool) -> Result<Self, sqlx::Error> {
         static DRIVERS: Once = Once::new();
         DRIVERS.call_once(sqlx::any::install_default_drivers);
 
-        let (backend, url) = resolve_url(url)?;
+        let (backend, url) = resolve_url(url, create)?;
         let max = max_connections.max(1);
         let store = match backend {
             Backend::Postgres => {

@@ -180,3 +180,68 @@ both!(
     concurrent_in_process_connects,
     legacy_database_upgrades
 );
+
+/// `ykien-server moderate …` on a SQLite path that does not exist fails and
+/// names the path, and creates nothing; the global flag works before or after
+/// the subcommand; `serve` still creates the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderate_never_creates_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/typo.db");
+    let url = format!("sqlite://{}", path.display());
+    let exe = env!("CARGO_BIN_EXE_ykien-server");
+    let run = |args: &[&str]| {
+        Command::new(exe)
+            .args(args)
+            .env_remove("YKIEN_DATABASE_URL")
+            .output()
+            .expect("run ykien-server")
+    };
+    for args in [
+        vec!["moderate", "list", "--database-url", url.as_str()],
+        vec!["--database-url", url.as_str(), "moderate", "list"],
+        vec!["moderate", "--database-url", url.as_str(), "approve", "x"],
+    ] {
+        let out = run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} must fail");
+        assert!(
+            err.contains(&path.display().to_string()) && err.contains("does not exist"),
+            "{args:?}: the error names the path: {err}"
+        );
+        assert!(!path.exists(), "{args:?} created {}", path.display());
+        assert!(!path.parent().unwrap().exists(), "nor its directory");
+    }
+
+    // serve creates it; then moderate works on it, flag on either side.
+    let store = Store::connect(&url, 1)
+        .await
+        .expect("serve's connect creates");
+    store.close().await;
+    for args in [
+        vec!["moderate", "list", "--database-url", url.as_str()],
+        vec!["--database-url", url.as_str(), "moderate", "list"],
+    ] {
+        let out = run(&args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "no pending comments"
+        );
+    }
+    // A serve flag before another subcommand is an error, not ignored.
+    let out = run(&[
+        "--addr",
+        "127.0.0.1:1",
+        "moderate",
+        "list",
+        "--database-url",
+        &url,
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--addr is a flag of `serve`"));
+}
