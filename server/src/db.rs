@@ -16,6 +16,9 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Connection, Executor, Row};
 
+mod desk;
+pub use desk::*;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -27,6 +30,8 @@ pub enum Status {
     Published,
     Pending,
     Rejected,
+    /// Deleted from the desk: in the trash, restorable until purged.
+    Deleted,
 }
 
 impl Status {
@@ -35,6 +40,7 @@ impl Status {
             Status::Published => "published",
             Status::Pending => "pending",
             Status::Rejected => "rejected",
+            Status::Deleted => "deleted",
         }
     }
 
@@ -43,6 +49,7 @@ impl Status {
             "published" => Some(Status::Published),
             "pending" => Some(Status::Pending),
             "rejected" => Some(Status::Rejected),
+            "deleted" => Some(Status::Deleted),
             _ => None,
         }
     }
@@ -62,6 +69,24 @@ pub struct StoredComment {
     pub created_at: i64,
     pub status: Status,
     pub pending_token: Option<String>,
+    /// Keyed hash of the author's network prefix (`iphint`); None for
+    /// comments stored before the desk existed.
+    pub ip_hint: Option<String>,
+    /// Why it waits (`spam::HoldReason::encode`).
+    pub held_reason: Option<String>,
+    /// Reports since an editor last acted on it, and in all.
+    pub open_reports: i64,
+    pub report_count: i64,
+    pub moderated_at: Option<i64>,
+    /// The status before a reject or delete (what restore brings back).
+    pub prev_status: Option<Status>,
+}
+
+/// What the moderation layers add to a new comment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CommentMeta<'a> {
+    pub ip_hint: Option<&'a str>,
+    pub held_reason: Option<&'a str>,
 }
 
 #[derive(Debug, Clone)]
@@ -118,12 +143,15 @@ pub struct Store {
     backend: Backend,
 }
 
-const COLS: &str =
-    "id, thread, parent_id, root_id, author, body, created_at, status, pending_token";
+const COLS: &str = "id, thread, parent_id, root_id, author, body, created_at, status, \
+    pending_token, ip_hint, held_reason, open_reports, report_count, moderated_at, prev_status";
 
 /// Schema versions, applied in order once each. Never edit a shipped entry;
 /// append a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_moderation_desk.sql")),
+];
 
 /// The versions [`Store::connect`] brings a database to, in order.
 pub fn migration_versions() -> Vec<i64> {
@@ -177,8 +205,14 @@ fn resolve_url(url: &str, create: bool) -> Result<(Backend, String), sqlx::Error
     Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
 }
 
+fn parse_status(s: &str) -> Result<Status, sqlx::Error> {
+    Status::parse(s)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown comment status {s:?}").into()))
+}
+
 fn row_to_comment(row: &AnyRow) -> Result<StoredComment, sqlx::Error> {
     let status: String = row.try_get("status")?;
+    let prev: Option<String> = row.try_get("prev_status")?;
     Ok(StoredComment {
         id: row.try_get("id")?,
         thread: row.try_get("thread")?,
@@ -187,21 +221,26 @@ fn row_to_comment(row: &AnyRow) -> Result<StoredComment, sqlx::Error> {
         author: row.try_get("author")?,
         body: row.try_get("body")?,
         created_at: row.try_get("created_at")?,
-        status: Status::parse(&status).ok_or_else(|| {
-            sqlx::Error::Decode(format!("unknown comment status {status:?}").into())
-        })?,
+        status: parse_status(&status)?,
         pending_token: row.try_get("pending_token")?,
+        ip_hint: row.try_get("ip_hint")?,
+        held_reason: row.try_get("held_reason")?,
+        open_reports: row.try_get("open_reports")?,
+        report_count: row.try_get("report_count")?,
+        moderated_at: row.try_get("moderated_at")?,
+        prev_status: prev.as_deref().map(parse_status).transpose()?,
     })
 }
 
-/// Visibility filter: published, plus pending comments whose token the
-/// client presented (placeholders `$first..` bind the tokens).
+/// Visibility filter: published, plus the comments whose pending token the
+/// client presented, whatever became of them (pending, or rejected or deleted
+/// by an editor: their author is told). Placeholders `$first..` bind the tokens.
 fn visible_clause(first: usize, n_tokens: usize) -> String {
     if n_tokens == 0 {
         "status = 'published'".to_owned()
     } else {
         format!(
-            "(status = 'published' OR (status = 'pending' AND pending_token IN ({})))",
+            "(status = 'published' OR pending_token IN ({}))",
             placeholders(first, n_tokens)
         )
     }
@@ -217,7 +256,7 @@ fn visible_case(first: usize, n_tokens: usize) -> String {
     } else {
         format!(
             "(CASE WHEN status = 'published' THEN 1 \
-             WHEN status = 'pending' AND pending_token IN ({}) THEN 1 ELSE 0 END) = 1",
+             WHEN pending_token IN ({}) THEN 1 ELSE 0 END) = 1",
             placeholders(first, n_tokens)
         )
     }
@@ -387,11 +426,21 @@ impl Store {
     /// thread; the unique constraint (thread, idempotency_key) decides, so
     /// concurrent retries and several server processes are covered.
     pub async fn insert_comment(&self, c: &NewComment<'_>) -> Result<InsertOutcome, sqlx::Error> {
+        self.insert_comment_with(c, CommentMeta::default()).await
+    }
+
+    /// [`Store::insert_comment`] with the moderation layers' facts.
+    pub async fn insert_comment_with(
+        &self,
+        c: &NewComment<'_>,
+        meta: CommentMeta<'_>,
+    ) -> Result<InsertOutcome, sqlx::Error> {
+        let search = crate::spam::fold(&format!("{} {}", c.author, c.body));
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "INSERT INTO comments (id, thread, parent_id, root_id, author, body, created_at, \
-             status, pending_token, idempotency_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             status, pending_token, idempotency_key, ip_hint, held_reason, search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
              ON CONFLICT (thread, idempotency_key) DO NOTHING",
         )
         .bind(c.id)
@@ -404,6 +453,9 @@ impl Store {
         .bind(c.status.as_str())
         .bind(c.pending_token)
         .bind(c.idempotency_key)
+        .bind(meta.ip_hint)
+        .bind(meta.held_reason)
+        .bind(search)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
@@ -421,6 +473,12 @@ impl Store {
                 created_at: c.created_at,
                 status: c.status,
                 pending_token: c.pending_token.map(str::to_owned),
+                ip_hint: meta.ip_hint.map(str::to_owned),
+                held_reason: meta.held_reason.map(str::to_owned),
+                open_reports: 0,
+                report_count: 0,
+                moderated_at: None,
+                prev_status: None,
             }));
         }
         let key = c.idempotency_key.ok_or(sqlx::Error::RowNotFound)?;
@@ -623,11 +681,18 @@ impl Store {
     /// Sets a comment's status; false if there is no such comment.
     pub async fn set_status(&self, id: &str, status: Status) -> Result<bool, sqlx::Error> {
         let mut tx = self.write.begin().await?;
-        let done = sqlx::query("UPDATE comments SET status = $1 WHERE id = $2")
-            .bind(status.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE comments SET status = $1, moderated_at = $3, open_reports = 0, \
+             held_reason = CASE WHEN $1 = 'pending' THEN held_reason ELSE NULL END, \
+             prev_status = CASE WHEN status IN ('rejected', 'deleted') THEN prev_status \
+                                ELSE status END \
+             WHERE id = $2",
+        )
+        .bind(status.as_str())
+        .bind(id)
+        .bind(crate::api::now_ms())
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }

@@ -63,6 +63,28 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Admin(a) => {
+            init_tracing(LogFormat::Text, "warn");
+            let store = match ykien_server::Store::connect_existing(&a.database_url, 2).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: cannot open database: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let out = ykien_server::admin::cli::run(&store, &a.action).await;
+            store.close().await;
+            match out {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Moderate(m) => {
             // The CLI prints its own results; logs only for problems.
             init_tracing(LogFormat::Text, "warn");
