@@ -42,7 +42,7 @@ pub fn run_all(root: &Path) -> Result<(), String> {
     match postgres::ensure_postgres()? {
         Some(pg) => run(cargo(root)
             .args(["test", "--package", "ykien-server", "--test", "api"])
-            .args(["--test", "hostile", "--test", "migrate"])
+            .args(["--test", "hostile", "--test", "migrate", "--test", "desk"])
             .env("YKIEN_TEST_DATABASE_URL", pg.url()))?,
         None => {
             eprintln!("\n!!! SKIPPED: PostgreSQL tests (PostgreSQL cannot run on this machine)\n")
