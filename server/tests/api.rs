@@ -432,6 +432,20 @@ async fn premoderation_and_moderation(b: Backend) {
     assert_eq!(pending[0].id, id);
 
     moderation::approve(s.store(), &id).await.unwrap();
+    moderation::approve(s.store(), &id)
+        .await
+        .expect("approving twice is no error");
+    let audit = s.store().audit_log(0, 10).await.unwrap().0;
+    assert_eq!(
+        audit.len(),
+        1,
+        "the CLI's action is in the desk's audit log, once"
+    );
+    assert_eq!(
+        (audit[0].moderator.as_str(), audit[0].action.as_str()),
+        ("cli", "approve")
+    );
+    assert_eq!(audit[0].comment_id.as_deref(), Some(id.as_str()));
     let (_, _, anon) = s.get("/api/v1/threads/t/comments").await;
     assert_eq!(ids(&anon), vec![id.clone()]);
     assert_eq!(anon["comments"][0]["status"], "published");
