@@ -12,20 +12,25 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::admin::DeskConfig;
+use crate::alerts::{AlertConfig, Alerts};
 use crate::cache::PageCache;
 use crate::config::ServeArgs;
 use crate::db::Store;
 use crate::error::{json_error_responses, panic_response, ApiError};
+use crate::iphint::Hasher;
 use crate::ratelimit::RateLimiter;
+use crate::spam::SpamConfig;
 
 /// Settings the handlers need, taken from [`ServeArgs`].
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     pub body_limit: usize,
     pub name_limit: usize,
-    pub premoderation: bool,
     pub max_request_bytes: usize,
     pub trust_forwarded_for: bool,
+    /// Open reports that hide a published comment; 0 never.
+    pub report_hide_threshold: i64,
 }
 
 #[derive(Clone)]
@@ -36,21 +41,45 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Per process; see `cache`.
     pub pages: Arc<PageCache>,
+    /// Reports per client IP (per process, like `limiter`).
+    pub report_limiter: Arc<RateLimiter>,
+    /// Moderation mode, blocklist (see `spam`).
+    pub spam: Arc<SpamConfig>,
+    /// Network hints and other keyed hashes (see `iphint`).
+    pub hasher: Arc<Hasher>,
+    pub desk: Arc<DeskConfig>,
+    pub alerts: Alerts,
 }
 
 impl AppState {
-    pub fn new(store: Store, args: &ServeArgs) -> Self {
+    /// `blocklist`: the rules of `--blocklist-file`, already read. Starts the
+    /// alert delivery task, so it must run inside the tokio runtime.
+    pub fn new(
+        store: Store,
+        args: &ServeArgs,
+        hasher: Hasher,
+        blocklist: Vec<crate::db::BanRule>,
+    ) -> Self {
         Self {
             store,
             cfg: Arc::new(AppConfig {
                 body_limit: args.body_limit,
                 name_limit: args.name_limit,
-                premoderation: args.premoderation,
                 max_request_bytes: args.max_request_bytes,
                 trust_forwarded_for: args.trust_forwarded_for,
+                report_hide_threshold: args.report_hide_threshold.max(0),
             }),
             limiter: Arc::new(RateLimiter::new(args.rate_limit_per_minute)),
             pages: Arc::new(PageCache::new(args.page_cache_entries)),
+            report_limiter: Arc::new(RateLimiter::new(args.report_rate_limit_per_minute)),
+            spam: Arc::new(SpamConfig {
+                mode: args.moderation_mode(),
+                max_links: args.moderation_max_links,
+                blocklist,
+            }),
+            hasher: Arc::new(hasher),
+            desk: Arc::new(DeskConfig::from_args(args)),
+            alerts: Alerts::start(AlertConfig::from_args(args)),
         }
     }
 }
@@ -94,11 +123,13 @@ fn cors_layer(origins: &[String]) -> Result<Option<CorsLayer>, ConfigError> {
 
 /// Builds the whole application: API, optional static files, and layers.
 pub fn build_router(state: AppState, args: &ServeArgs) -> Result<Router, ConfigError> {
+    let desk = crate::admin::router().with_state(state.clone());
     let mut api = crate::api::router().with_state(state);
     if let Some(cors) = cors_layer(&args.allowed_origins)? {
         api = api.layer(cors);
     }
-    let mut app = Router::new().nest("/api/v1", api);
+    // The desk gets no CORS headers: it is same-origin only.
+    let mut app = Router::new().nest("/api/v1", api).merge(desk);
     app = match &args.public_dir {
         Some(dir) => {
             let csp = HeaderValue::from_str(&args.csp)

@@ -16,6 +16,9 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Connection, Executor, Row};
 
+mod desk;
+pub use desk::*;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -27,6 +30,8 @@ pub enum Status {
     Published,
     Pending,
     Rejected,
+    /// Deleted from the desk: in the trash, restorable until purged.
+    Deleted,
 }
 
 impl Status {
@@ -35,6 +40,7 @@ impl Status {
             Status::Published => "published",
             Status::Pending => "pending",
             Status::Rejected => "rejected",
+            Status::Deleted => "deleted",
         }
     }
 
@@ -43,6 +49,7 @@ impl Status {
             "published" => Some(Status::Published),
             "pending" => Some(Status::Pending),
             "rejected" => Some(Status::Rejected),
+            "deleted" => Some(Status::Deleted),
             _ => None,
         }
     }
@@ -62,6 +69,24 @@ pub struct StoredComment {
     pub created_at: i64,
     pub status: Status,
     pub pending_token: Option<String>,
+    /// Keyed hash of the author's network prefix (`iphint`); None for
+    /// comments stored before the desk existed.
+    pub ip_hint: Option<String>,
+    /// Why it waits (`spam::HoldReason::encode`).
+    pub held_reason: Option<String>,
+    /// Reports since an editor last acted on it, and in all.
+    pub open_reports: i64,
+    pub report_count: i64,
+    pub moderated_at: Option<i64>,
+    /// The status before a reject or delete (what restore brings back).
+    pub prev_status: Option<Status>,
+}
+
+/// What the moderation layers add to a new comment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CommentMeta<'a> {
+    pub ip_hint: Option<&'a str>,
+    pub held_reason: Option<&'a str>,
 }
 
 #[derive(Debug, Clone)]
@@ -118,16 +143,25 @@ pub struct Store {
     backend: Backend,
 }
 
-const COLS: &str =
-    "id, thread, parent_id, root_id, author, body, created_at, status, pending_token";
+const COLS: &str = "id, thread, parent_id, root_id, author, body, created_at, status, \
+    pending_token, ip_hint, held_reason, open_reports, report_count, moderated_at, prev_status";
 
 /// Schema versions, applied in order once each. Never edit a shipped entry;
 /// append a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_moderation_desk.sql")),
+];
 
-/// Turns the user-facing database URL into the one sqlx understands, and
-/// creates the SQLite file's directory.
-fn resolve_url(url: &str) -> Result<(Backend, String), sqlx::Error> {
+/// The versions [`Store::connect`] brings a database to, in order.
+pub fn migration_versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|(v, _)| *v).collect()
+}
+
+/// Turns the user-facing database URL into the one sqlx understands. With
+/// `create`, a missing SQLite file is created (and its directory); without, it
+/// is an error that names the path.
+fn resolve_url(url: &str, create: bool) -> Result<(Backend, String), sqlx::Error> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return Ok((Backend::Postgres, url.to_owned()));
     }
@@ -146,21 +180,39 @@ fn resolve_url(url: &str) -> Result<(Backend, String), sqlx::Error> {
             "in-memory SQLite is not supported; use a file path".into(),
         ));
     }
-    if let Some(dir) = Path::new(path).parent() {
+    if !create {
+        if !Path::new(path).is_file() {
+            return Err(sqlx::Error::Configuration(
+                format!(
+                    "SQLite database {path} does not exist (check --database-url; \
+                     `ykien-server serve` creates it)"
+                )
+                .into(),
+            ));
+        }
+    } else if let Some(dir) = Path::new(path).parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
     }
+    // `rw` never creates a file, even if it vanishes after the check above.
+    let mode = if create { "mode=rwc" } else { "mode=rw" };
     let query = match query {
         Some(q) if q.contains("mode=") => q.to_owned(),
-        Some(q) => format!("{q}&mode=rwc"),
-        None => "mode=rwc".to_owned(),
+        Some(q) => format!("{q}&{mode}"),
+        None => mode.to_owned(),
     };
     Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
 }
 
+fn parse_status(s: &str) -> Result<Status, sqlx::Error> {
+    Status::parse(s)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown comment status {s:?}").into()))
+}
+
 fn row_to_comment(row: &AnyRow) -> Result<StoredComment, sqlx::Error> {
     let status: String = row.try_get("status")?;
+    let prev: Option<String> = row.try_get("prev_status")?;
     Ok(StoredComment {
         id: row.try_get("id")?,
         thread: row.try_get("thread")?,
@@ -169,21 +221,26 @@ fn row_to_comment(row: &AnyRow) -> Result<StoredComment, sqlx::Error> {
         author: row.try_get("author")?,
         body: row.try_get("body")?,
         created_at: row.try_get("created_at")?,
-        status: Status::parse(&status).ok_or_else(|| {
-            sqlx::Error::Decode(format!("unknown comment status {status:?}").into())
-        })?,
+        status: parse_status(&status)?,
         pending_token: row.try_get("pending_token")?,
+        ip_hint: row.try_get("ip_hint")?,
+        held_reason: row.try_get("held_reason")?,
+        open_reports: row.try_get("open_reports")?,
+        report_count: row.try_get("report_count")?,
+        moderated_at: row.try_get("moderated_at")?,
+        prev_status: prev.as_deref().map(parse_status).transpose()?,
     })
 }
 
-/// Visibility filter: published, plus pending comments whose token the
-/// client presented (placeholders `$first..` bind the tokens).
+/// Visibility filter: published, plus the comments whose pending token the
+/// client presented, whatever became of them (pending, or rejected or deleted
+/// by an editor: their author is told). Placeholders `$first..` bind the tokens.
 fn visible_clause(first: usize, n_tokens: usize) -> String {
     if n_tokens == 0 {
         "status = 'published'".to_owned()
     } else {
         format!(
-            "(status = 'published' OR (status = 'pending' AND pending_token IN ({})))",
+            "(status = 'published' OR pending_token IN ({}))",
             placeholders(first, n_tokens)
         )
     }
@@ -199,7 +256,7 @@ fn visible_case(first: usize, n_tokens: usize) -> String {
     } else {
         format!(
             "(CASE WHEN status = 'published' THEN 1 \
-             WHEN status = 'pending' AND pending_token IN ({}) THEN 1 ELSE 0 END) = 1",
+             WHEN pending_token IN ({}) THEN 1 ELSE 0 END) = 1",
             placeholders(first, n_tokens)
         )
     }
@@ -214,12 +271,24 @@ fn placeholders(from: usize, n: usize) -> String {
 }
 
 impl Store {
-    /// Connects, applies SQLite durability settings and runs migrations.
+    /// Connects, applies SQLite durability settings and runs migrations; a
+    /// missing SQLite file is created (what `serve` wants).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        Self::open(url, max_connections, true).await
+    }
+
+    /// Like [`Store::connect`], but a missing SQLite file is an error naming
+    /// its path instead of a new empty database (for the CLI's `moderate`
+    /// and `admin`, where a typo in the path must not go unnoticed).
+    pub async fn connect_existing(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        Self::open(url, max_connections, false).await
+    }
+
+    async fn open(url: &str, max_connections: u32, create: bool) -> Result<Self, sqlx::Error> {
         static DRIVERS: Once = Once::new();
         DRIVERS.call_once(sqlx::any::install_default_drivers);
 
-        let (backend, url) = resolve_url(url)?;
+        let (backend, url) = resolve_url(url, create)?;
         let max = max_connections.max(1);
         let store = match backend {
             Backend::Postgres => {
@@ -259,44 +328,59 @@ impl Store {
         self.read.close().await;
     }
 
+    /// Applies the embedded migrations that are not yet recorded in
+    /// `ykien_schema`, all inside one transaction that holds a real lock for
+    /// its whole length, so several processes starting at the same moment
+    /// against one fresh database apply each migration exactly once: the
+    /// others wait for the lock, then find everything recorded.
+    ///
+    /// - SQLite: `BEGIN IMMEDIATE` takes the database's write lock before the
+    ///   first read of `ykien_schema` (a plain `BEGIN` would read first and
+    ///   race); the others wait in `busy_timeout`. DDL is transactional.
+    /// - PostgreSQL: `pg_advisory_xact_lock` inside the transaction, on the
+    ///   same connection; released by the commit or rollback (no unlock that
+    ///   an error could skip). DDL is transactional here too.
     async fn migrate(&self) -> Result<(), sqlx::Error> {
         let mut conn = self.write.acquire().await?;
-        if self.backend == Backend::Postgres {
-            // Several server processes may start at once against one database.
-            conn.execute("SELECT pg_advisory_lock(7410417)").await?;
-        }
-        let result = async {
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS ykien_schema (version BIGINT PRIMARY KEY NOT NULL)",
-            )
-            .await?;
-            for (version, sql) in MIGRATIONS {
-                let applied: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM ykien_schema WHERE version = $1")
-                        .bind(*version)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                if applied.is_some() {
-                    continue;
-                }
+        let mut tx = match self.backend {
+            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
                 let mut tx = conn.begin().await?;
-                for stmt in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                    tx.execute(stmt).await?;
-                }
-                sqlx::query("INSERT INTO ykien_schema (version) VALUES ($1)")
-                    .bind(*version)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                tracing::info!(version, "applied database migration");
+                tx.execute("SELECT pg_advisory_xact_lock(7410417)").await?;
+                tx
             }
-            Ok::<(), sqlx::Error>(())
+        };
+        tx.execute("CREATE TABLE IF NOT EXISTS ykien_schema (version BIGINT PRIMARY KEY NOT NULL)")
+            .await?;
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM ykien_schema")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut newly = Vec::new();
+        for (version, sql) in MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            for stmt in sql_statements(sql) {
+                tx.execute(stmt.as_str()).await?;
+            }
+            sqlx::query("INSERT INTO ykien_schema (version) VALUES ($1)")
+                .bind(*version)
+                .execute(&mut *tx)
+                .await?;
+            newly.push(*version);
         }
-        .await;
-        if self.backend == Backend::Postgres {
-            conn.execute("SELECT pg_advisory_unlock(7410417)").await?;
+        tx.commit().await?;
+        for version in newly {
+            tracing::info!(version, "applied database migration");
         }
-        result
+        Ok(())
+    }
+
+    /// Migration versions recorded in the database (for tests).
+    pub async fn schema_versions(&self) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT version FROM ykien_schema ORDER BY version")
+            .fetch_all(&self.read)
+            .await
     }
 
     /// Value of a SQLite PRAGMA as text (for tests and diagnostics).
@@ -342,11 +426,21 @@ impl Store {
     /// thread; the unique constraint (thread, idempotency_key) decides, so
     /// concurrent retries and several server processes are covered.
     pub async fn insert_comment(&self, c: &NewComment<'_>) -> Result<InsertOutcome, sqlx::Error> {
+        self.insert_comment_with(c, CommentMeta::default()).await
+    }
+
+    /// [`Store::insert_comment`] with the moderation layers' facts.
+    pub async fn insert_comment_with(
+        &self,
+        c: &NewComment<'_>,
+        meta: CommentMeta<'_>,
+    ) -> Result<InsertOutcome, sqlx::Error> {
+        let search = crate::spam::fold(&format!("{} {}", c.author, c.body));
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "INSERT INTO comments (id, thread, parent_id, root_id, author, body, created_at, \
-             status, pending_token, idempotency_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             status, pending_token, idempotency_key, ip_hint, held_reason, search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
              ON CONFLICT (thread, idempotency_key) DO NOTHING",
         )
         .bind(c.id)
@@ -359,6 +453,9 @@ impl Store {
         .bind(c.status.as_str())
         .bind(c.pending_token)
         .bind(c.idempotency_key)
+        .bind(meta.ip_hint)
+        .bind(meta.held_reason)
+        .bind(search)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
@@ -376,6 +473,12 @@ impl Store {
                 created_at: c.created_at,
                 status: c.status,
                 pending_token: c.pending_token.map(str::to_owned),
+                ip_hint: meta.ip_hint.map(str::to_owned),
+                held_reason: meta.held_reason.map(str::to_owned),
+                open_reports: 0,
+                report_count: 0,
+                moderated_at: None,
+                prev_status: None,
             }));
         }
         let key = c.idempotency_key.ok_or(sqlx::Error::RowNotFound)?;
@@ -578,11 +681,18 @@ impl Store {
     /// Sets a comment's status; false if there is no such comment.
     pub async fn set_status(&self, id: &str, status: Status) -> Result<bool, sqlx::Error> {
         let mut tx = self.write.begin().await?;
-        let done = sqlx::query("UPDATE comments SET status = $1 WHERE id = $2")
-            .bind(status.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE comments SET status = $1, moderated_at = $3, open_reports = 0, \
+             held_reason = CASE WHEN $1 = 'pending' THEN held_reason ELSE NULL END, \
+             prev_status = CASE WHEN status IN ('rejected', 'deleted') THEN prev_status \
+                                ELSE status END \
+             WHERE id = $2",
+        )
+        .bind(status.as_str())
+        .bind(id)
+        .bind(crate::api::now_ms())
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }
@@ -619,6 +729,21 @@ impl Store {
                 .await?;
         Ok(v.unwrap_or(0))
     }
+}
+
+/// The statements of a migration file: split on semicolons, `--` comment
+/// lines dropped (so a comment may contain a semicolon).
+fn sql_statements(sql: &str) -> Vec<String> {
+    let code: String = sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    code.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 async fn bump_version(
@@ -658,10 +783,12 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
                 // WAL + synchronous=FULL: a commit is fsynced before the 201 is
                 // sent, so an acknowledged comment survives kill -9 and power
                 // loss, while readers keep reading during writes.
+                // busy_timeout first: on a fresh file another process may be
+                // switching it to WAL or migrating it at this very moment.
                 for pragma in [
+                    "PRAGMA busy_timeout = 5000",
                     "PRAGMA journal_mode = WAL",
                     "PRAGMA synchronous = FULL",
-                    "PRAGMA busy_timeout = 5000",
                     "PRAGMA foreign_keys = ON",
                 ] {
                     conn.execute(pragma).await?;

@@ -10,6 +10,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::i18n::Lang;
+
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -72,6 +74,55 @@ impl ApiError {
         );
         e.retry_after = Some(retry_after.max(1));
         e
+    }
+
+    /// [`ApiError::rate_limited`] with the message in the reader's language.
+    pub fn rate_limited_in(lang: Lang, retry_after: u64) -> Self {
+        let secs = retry_after.max(1);
+        let mut e = Self::rate_limited(secs);
+        e.message = match lang {
+            Lang::Vi => format!("Bạn gửi quá nhanh; vui lòng thử lại sau {secs} giây."),
+            Lang::En => format!("Too many requests from this address; try again in {secs} s."),
+        }
+        .into();
+        e
+    }
+
+    /// The honeypot was filled in.
+    pub fn spam_detected(lang: Lang) -> Self {
+        Self::bad_request(
+            "spam_detected",
+            lang.t(
+                "Bình luận có dấu hiệu được gửi tự động nên không được lưu.",
+                "Comment looks automated and was not stored",
+            )
+            .to_owned(),
+        )
+    }
+
+    /// A word or phrase rule with action `refuse` matched.
+    pub fn blocked_content(lang: Lang) -> Self {
+        Self::unprocessable(
+            "blocked_content",
+            lang.t(
+                "Bình luận có từ ngữ không được phép đăng. Vui lòng sửa lại rồi gửi.",
+                "The comment contains words that are not allowed here. Please edit it and send again.",
+            )
+            .to_owned(),
+        )
+    }
+
+    /// A network or name ban with action `refuse` matched.
+    pub fn banned(lang: Lang) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "banned",
+            lang.t(
+                "Bạn không thể bình luận trên trang này.",
+                "You cannot comment on this site.",
+            )
+            .to_owned(),
+        )
     }
 
     /// Generic error for a bare status produced outside our handlers.
@@ -147,11 +198,19 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
+/// Marks a response whose body is meant for people (the desk's HTML error
+/// pages): [`json_error_responses`] leaves it alone.
+#[derive(Debug, Clone, Copy)]
+pub struct KeepBody;
+
 /// Middleware body: turns any non-JSON error response into the API error shape,
 /// keeping headers such as `Allow`, `Retry-After` and CORS.
 pub async fn json_error_responses(res: Response) -> Response {
     let status = res.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_json(res.headers()) {
+    if !(status.is_client_error() || status.is_server_error())
+        || is_json(res.headers())
+        || res.extensions().get::<KeepBody>().is_some()
+    {
         return res;
     }
     let (parts, _) = res.into_parts();

@@ -3,15 +3,20 @@
 //! The binary is a thin wrapper over [`start`]; tests and tools embed the
 //! server in-process the same way.
 
+pub mod admin;
+pub mod alerts;
 pub mod api;
 pub mod app;
 pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod i18n;
+pub mod iphint;
 pub mod moderation;
 pub mod ratelimit;
 pub mod seed;
+pub mod spam;
 pub mod static_files;
 pub mod validate;
 
@@ -36,6 +41,7 @@ pub struct RunningServer {
     pub store: Store,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    janitor: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -48,6 +54,7 @@ impl RunningServer {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
         };
+        self.janitor.abort();
         self.store.close().await;
         res
     }
@@ -71,7 +78,30 @@ pub async fn start(
     if args.seed_demo {
         seed::seed_demo(&store).await?;
     }
-    let router = build_router(AppState::new(store.clone(), args), args)?;
+    let blocklist = match &args.blocklist_file {
+        Some(path) => {
+            let text = tokio::fs::read_to_string(path)
+                .await
+                .map_err(|e| format!("--blocklist-file {}: {e}", path.display()))?;
+            let action = match args.blocklist_action {
+                config::BlockAction::Refuse => spam::RuleAction::Refuse,
+                config::BlockAction::Hold => spam::RuleAction::Hold,
+            };
+            spam::parse_blocklist(&text, action)
+        }
+        None => Vec::new(),
+    };
+    let hasher = iphint::Hasher::load(&store, args.ip_hash_secret.as_deref()).await?;
+    let filled = store.backfill_search_text().await?;
+    if filled > 0 {
+        tracing::info!(
+            comments = filled,
+            "search text filled in for older comments"
+        );
+    }
+    let state = AppState::new(store.clone(), args, hasher, blocklist);
+    let janitor = tokio::spawn(janitor(store.clone(), args.trash_days.max(1)));
+    let router = build_router(state, args)?;
     let listener = TcpListener::bind(args.addr).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
@@ -83,7 +113,26 @@ pub async fn start(
         store,
         shutdown: Some(tx),
         task,
+        janitor,
     })
+}
+
+/// Hourly (and at start): trash older than `--trash-days` is removed for
+/// good, expired desk sessions and old failed sign-ins are dropped.
+async fn janitor(store: Store, trash_days: i64) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let now = api::now_ms();
+        match store.purge_trash(now - trash_days * 86_400_000).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(comments = n, "trash purged"),
+            Err(e) => tracing::warn!(error = %e, "purging the trash failed"),
+        }
+        if let Err(e) = store.purge_auth(now, now - 86_400_000).await {
+            tracing::warn!(error = %e, "purging sessions failed");
+        }
+    }
 }
 
 /// The accept loop: HTTP/1.1 with hyper's header read timeout, which

@@ -1,6 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use ykien_server::config::{Cli, Command, LogFormat};
 
@@ -42,7 +41,11 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match Cli::parse().into_command() {
+    let command = match Cli::try_parse_command(std::env::args_os()) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    match command {
         Command::Serve(args) => {
             init_tracing(args.log_format, "info,sqlx=warn");
             let server = match ykien_server::start(&args).await {
@@ -60,10 +63,32 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Admin(a) => {
+            init_tracing(LogFormat::Text, "warn");
+            let store = match ykien_server::Store::connect_existing(&a.database_url, 2).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: cannot open database: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let out = ykien_server::admin::cli::run(&store, &a.action).await;
+            store.close().await;
+            match out {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Moderate(m) => {
             // The CLI prints its own results; logs only for problems.
             init_tracing(LogFormat::Text, "warn");
-            let store = match ykien_server::Store::connect(&m.database_url, 2).await {
+            let store = match ykien_server::Store::connect_existing(&m.database_url, 2).await {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: cannot open database: {e}");

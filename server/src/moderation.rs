@@ -3,7 +3,7 @@
 
 use crate::api::rfc3339_ms;
 use crate::config::ModerateAction;
-use crate::db::{Status, Store, StoredComment};
+use crate::db::{Action, Status, Store, StoredComment};
 
 #[derive(Debug)]
 pub enum ModerationError {
@@ -46,23 +46,32 @@ pub async fn list(
     Ok(store.list_by_status(filter, limit.clamp(1, 10_000)).await?)
 }
 
-async fn set(store: &Store, id: &str, status: Status) -> Result<(), ModerationError> {
-    if store.set_status(id, status).await? {
-        tracing::info!(comment_id = id, status = status.as_str(), "moderated");
-        Ok(())
-    } else {
-        Err(ModerationError::NotFound(id.to_owned()))
+/// The desk's action, done as moderator `cli`: the same audit log entry,
+/// trusted network (mode `first`) and thread version bump as from the desk.
+async fn act(store: &Store, id: &str, action: Action) -> Result<(), ModerationError> {
+    let changed = store
+        .moderate(&[id.to_owned()], action, "cli", crate::api::now_ms())
+        .await?;
+    if let Some(c) = changed.first() {
+        tracing::info!(comment_id = id, status = c.to.as_str(), "moderated");
+        return Ok(());
+    }
+    // Nothing changed: already in that state, or no such comment.
+    match store.comment(id).await? {
+        Some(_) => Ok(()),
+        None => Err(ModerationError::NotFound(id.to_owned())),
     }
 }
 
 /// Publishes a comment.
 pub async fn approve(store: &Store, id: &str) -> Result<(), ModerationError> {
-    set(store, id, Status::Published).await
+    act(store, id, Action::Approve).await
 }
 
-/// Hides a comment; it stays in the database as `rejected`.
+/// Hides a comment; it stays in the database as `rejected` (in the desk's
+/// trash, restorable until purged).
 pub async fn reject(store: &Store, id: &str) -> Result<(), ModerationError> {
-    set(store, id, Status::Rejected).await
+    act(store, id, Action::Reject).await
 }
 
 /// Deletes a comment and its replies; returns how many rows went.

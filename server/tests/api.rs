@@ -517,12 +517,26 @@ async fn premoderation_and_moderation(b: Backend) {
     assert_eq!(pending[0].id, id);
 
     moderation::approve(s.store(), &id).await.unwrap();
+    moderation::approve(s.store(), &id)
+        .await
+        .expect("approving twice is no error");
+    let audit = s.store().audit_log(0, 10).await.unwrap().0;
+    assert_eq!(
+        audit.len(),
+        1,
+        "the CLI's action is in the desk's audit log, once"
+    );
+    assert_eq!(
+        (audit[0].moderator.as_str(), audit[0].action.as_str()),
+        ("cli", "approve")
+    );
+    assert_eq!(audit[0].comment_id.as_deref(), Some(id.as_str()));
     let (_, _, anon) = s.get("/api/v1/threads/t/comments").await;
     assert_eq!(ids(&anon), vec![id.clone()]);
     assert_eq!(anon["comments"][0]["status"], "published");
     assert_eq!(anon["total"], 1);
 
-    // Reject: invisible even to its author.
+    // Reject: its author (the token holder) is told, nobody else sees it.
     let (_, v) = s.comment("t", json!({"body": "spam"})).await;
     let spam = v["comment"]["id"].as_str().unwrap().to_owned();
     let spam_token = v["pending_token"].as_str().unwrap().to_owned();
@@ -530,6 +544,10 @@ async fn premoderation_and_moderation(b: Backend) {
     let (_, _, v) = s
         .get(&format!("/api/v1/threads/t/comments?pending={spam_token}"))
         .await;
+    assert_eq!(ids(&v), vec![spam.clone(), id.clone()]);
+    assert_eq!(v["comments"][0]["status"], "rejected");
+    assert_eq!(v["total"], 1, "a rejected comment never counts");
+    let (_, _, v) = s.get("/api/v1/threads/t/comments").await;
     assert_eq!(ids(&v), vec![id.clone()]);
 
     // Delete removes the comment and its replies.
@@ -835,7 +853,12 @@ async fn openapi_covers_routes(b: Backend) {
     assert_eq!(st, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.0"));
     let paths = doc["paths"].as_object().unwrap();
-    for (method, path) in ykien_server::api::ROUTES {
+    let documented: Vec<(&str, &str)> = ykien_server::api::ROUTES
+        .iter()
+        .chain(ykien_server::admin::ROUTES)
+        .copied()
+        .collect();
+    for (method, path) in &documented {
         assert!(
             paths.get(*path).and_then(|p| p.get(*method)).is_some(),
             "{method} {path} missing from openapi.json"
@@ -844,24 +867,48 @@ async fn openapi_covers_routes(b: Backend) {
     for (path, ops) in paths {
         for method in ops.as_object().unwrap().keys() {
             assert!(
-                ykien_server::api::ROUTES.contains(&(method.as_str(), path.as_str())),
-                "openapi.json documents {method} {path}, which is not in api::ROUTES"
+                documented.contains(&(method.as_str(), path.as_str())),
+                "openapi.json documents {method} {path}, which is not in api::ROUTES or admin::ROUTES"
             );
         }
     }
-    // Every listed route is really served (not 404 / 405).
+    // Every listed API route is really served (not 404 / 405).
+    let comment = s.add("demo", "An", "để báo cáo", None).await;
     for (method, path) in ykien_server::api::ROUTES {
-        let url = s.url(&path.replace("{thread}", "demo").replace("{id}", "demo"));
+        let path = path
+            .replace("/comments/{id}", &format!("/comments/{comment}"))
+            .replace("{thread}", "demo")
+            .replace("{id}", "demo");
         let req = match *method {
-            "get" => s.client.get(url),
+            "get" => s.client.get(s.url(&path)),
             "post" => s
                 .client
-                .post(url)
-                .json(&json!({"body": "x", "threads": []})),
+                .post(s.url(&path))
+                .json(&json!({"body": "x", "threads": [], "reason": "spam"})),
             m => panic!("unexpected method {m}"),
         };
         let st = req.send().await.unwrap().status();
         assert!(st.is_success(), "{method} {path} -> {st}");
+    }
+    // The desk's routes exist too (without a session: the sign-in form, 401
+    // or 403, never 404 / 405).
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (method, path) in ykien_server::admin::ROUTES {
+        let url = s.url(&path.replace("{file}", "admin.css"));
+        let req = match *method {
+            "get" => no_redirects.get(url),
+            _ => no_redirects.post(url).form(&[("csrf", "x")]),
+        };
+        let st = req.send().await.unwrap().status();
+        assert!(
+            st != StatusCode::NOT_FOUND
+                && st != StatusCode::METHOD_NOT_ALLOWED
+                && !st.is_server_error(),
+            "{method} {path} -> {st}"
+        );
     }
     s.stop().await;
 }

@@ -26,7 +26,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  demo    build the widget and serve the demo at http://127.0.0.1:8080 (Ctrl-C stops)
+  demo    build the widget and serve the demo at http://127.0.0.1:8080 (Ctrl-C stops);
+          the moderation desk is at /admin (a `demo` moderator is created on first run)
   test    every check: fmt, clippy, native tests, browser tests, size budget, end-to-end
   dist    build the release widget into dist/ (with .br/.gz and manifest.json),
           print file sizes and write them into README.md
@@ -94,9 +95,76 @@ fn demo(root: &Path, args: &[String]) -> Result<(), String> {
     let signals = server::stop_on_signals()?;
     ports::ensure_free(addr)?;
     // The SQLite default, ./data/ykien.db, seeded with the demo thread on first run.
-    let running = server::start(&exe, root, addr, &site, "sqlite://data/ykien.db", &[])?;
+    let db = "sqlite://data/ykien.db";
+    let running = server::start(&exe, root, addr, &site, db, &[])?;
+    let desk = demo_moderator(&exe, root, db)?;
     println!("\nykien demo: {}/   (Ctrl-C stops)", running.base_url());
+    println!(
+        "Bàn kiểm duyệt / moderation desk: {}/admin",
+        running.base_url()
+    );
+    println!("{desk}");
     running.wait(&signals)
+}
+
+/// The demo's moderator `demo`, created on first run with a random password
+/// that is printed this once (the database keeps only its Argon2id hash).
+fn demo_moderator(exe: &Path, root: &Path, db: &str) -> Result<String, String> {
+    use std::process::Command;
+    let list = Command::new(exe)
+        .current_dir(root)
+        .args(["admin", "list", "--database-url", db])
+        .output()
+        .map_err(|e| format!("ykien-server admin list: {e}"))?;
+    let listed = String::from_utf8_lossy(&list.stdout);
+    if listed
+        .lines()
+        .any(|l| l.split_whitespace().next() == Some("demo"))
+    {
+        return Ok(format!(
+            "  tên / user: demo (mật khẩu đã in ở lần chạy đầu / printed on the first run; \
+             đặt lại / reset: cargo run -p ykien-server -- admin passwd demo --database-url {db})"
+        ));
+    }
+    let password = random_password()?;
+    let out = Command::new(exe)
+        .current_dir(root)
+        .args(["admin", "add", "demo", "--database-url", db])
+        .env("YKIEN_ADMIN_PASSWORD", &password)
+        .output()
+        .map_err(|e| format!("ykien-server admin add: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "creating the demo moderator failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(format!(
+        "  tên / user: demo    mật khẩu / password: {password}\n  \
+         (chỉ in lần này / shown only now; đổi / change: cargo run -p ykien-server -- admin passwd demo --database-url {db})"
+    ))
+}
+
+/// 16 characters from the OS's random source, without look-alikes (0/O, 1/l).
+fn random_password() -> Result<String, String> {
+    use std::io::Read as _;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXYZ23456789";
+    let mut bytes = [0u8; 64];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| format!("/dev/urandom: {e}"))?;
+    // Rejection sampling keeps every character equally likely.
+    let limit = 256 - 256 % ALPHABET.len();
+    let pw: String = bytes
+        .iter()
+        .filter(|b| usize::from(**b) < limit)
+        .take(16)
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    if pw.len() < 16 {
+        return Err("not enough random bytes".into());
+    }
+    Ok(pw)
 }
 
 fn bench(root: &Path, which: Option<&str>) -> Result<(), String> {

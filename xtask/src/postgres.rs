@@ -32,6 +32,7 @@ pub const DATABASE: &str = "ykien_test";
 /// its data directory.
 pub struct PgCluster {
     url: String,
+    port: u16,
     dir: PathBuf,
     bin: PathBuf,
     as_postgres_user: bool,
@@ -42,6 +43,26 @@ impl PgCluster {
     /// `postgres://postgres@127.0.0.1:PORT/ykien_test`
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// Creates another empty database in the cluster and returns its URL
+    /// (for a test that needs a database of its own, e.g. the desk's e2e).
+    pub fn create_database(&self, name: &str) -> Result<String, String> {
+        let mut createdb = Command::new(self.bin.join("createdb"));
+        createdb.args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            "postgres",
+            name,
+        ]);
+        run(createdb, "createdb")?;
+        Ok(format!(
+            "postgres://postgres@127.0.0.1:{}/{name}",
+            self.port
+        ))
     }
 
     /// Stops the server (fast shutdown) and removes the directory.
@@ -227,6 +248,7 @@ pub fn ensure_postgres() -> Result<Option<PgCluster>, String> {
     let port = free_port()?;
     let mut cluster = PgCluster {
         url: format!("postgres://postgres@127.0.0.1:{port}/{DATABASE}"),
+        port,
         dir: dir.clone(),
         bin: bin.clone(),
         as_postgres_user,

@@ -35,14 +35,19 @@ pub fn run_all(root: &Path) -> Result<(), String> {
         "warnings",
     ]))?;
 
+    step("SMTP sink for the email alert test (aiosmtpd in target/smtp-sink-venv)");
+    ensure_smtp_sink(root)?;
+
     step("native tests (the server's against SQLite)");
     run(cargo(root).args(["test", "--workspace"]))?;
 
     step("reference server tests against PostgreSQL");
-    match postgres::ensure_postgres()? {
+    // Kept until the end: the desk's end-to-end test runs on it too.
+    let pg = postgres::ensure_postgres()?;
+    match &pg {
         Some(pg) => run(cargo(root)
             .args(["test", "--package", "ykien-server", "--test", "api"])
-            .args(["--test", "hostile"])
+            .args(["--test", "hostile", "--test", "migrate", "--test", "desk"])
             .env("YKIEN_TEST_DATABASE_URL", pg.url()))?,
         None => {
             eprintln!("\n!!! SKIPPED: PostgreSQL tests (PostgreSQL cannot run on this machine)\n")
@@ -96,6 +101,21 @@ pub fn run_all(root: &Path) -> Result<(), String> {
         .env("YKIEN_SERVER_BIN", &exe))?;
     drop(running);
 
+    step("end-to-end: the moderation desk on PostgreSQL");
+    match &pg {
+        Some(pg) => run(Command::new("node")
+            .current_dir(root)
+            .args(["--test", "e2e/admin.test.mjs"])
+            .env(
+                "YKIEN_E2E_DATABASE_URL",
+                pg.create_database("ykien_e2e_desk")?,
+            )
+            .env("YKIEN_SITE_DIR", &site)
+            .env("YKIEN_SERVER_BIN", &exe))?,
+        None => eprintln!("\n!!! SKIPPED: the desk's PostgreSQL end-to-end run (no PostgreSQL)\n"),
+    }
+    drop(pg);
+
     println!("\nall checks passed");
     Ok(())
 }
@@ -119,6 +139,48 @@ fn ensure_e2e_packages(root: &Path) -> Result<(), String> {
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(root))
+}
+
+/// The SMTP sink `server/tests/desk.rs` sends alert emails to: PyPI's
+/// aiosmtpd (pinned) in a venv under target/, installed once. The test itself
+/// installs it the same way when run alone; here a failure stops the run
+/// instead of skipping the test.
+pub const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+
+fn ensure_smtp_sink(root: &Path) -> Result<(), String> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let venv = target.join("smtp-sink-venv");
+    let python = venv.join("bin/python");
+    let has = || {
+        Command::new(&python)
+            .args(["-c", "import aiosmtpd"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if has() {
+        return Ok(());
+    }
+    let venv_ok = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !venv_ok {
+        // Debian splits ensurepip out of python3.
+        run(Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "python3-venv"])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+        let _ = std::fs::remove_dir_all(&venv);
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    run(Command::new(&python).args(["-m", "pip", "install", "--quiet", AIOSMTPD]))?;
+    if has() {
+        Ok(())
+    } else {
+        Err("aiosmtpd installed but cannot be imported".into())
+    }
 }
 
 fn step(name: &str) {

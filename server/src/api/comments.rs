@@ -50,11 +50,13 @@ impl From<StoredComment> for CommentView {
             },
             body: c.body,
             created_at: rfc3339_ms(c.created_at),
-            // A rejected comment is only ever returned to its author replaying
-            // an idempotent POST; it stays "pending" from their point of view.
+            // Only the author (by pending token or idempotent replay) ever
+            // gets a comment that is not published: a deleted one is told to
+            // them as rejected, like one the desk rejected.
             status: match c.status {
                 Status::Published => "published",
-                Status::Pending | Status::Rejected => "pending",
+                Status::Pending => "pending",
+                Status::Rejected | Status::Deleted => "rejected",
             },
         }
     }
@@ -193,8 +195,8 @@ struct CreateResponse {
     pending_token: Option<String>,
 }
 
-/// The client address used for rate limiting.
-fn client_ip(st: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+/// The client address used for rate limiting and network hints.
+pub(crate) fn client_ip(st: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
     if st.cfg.trust_forwarded_for {
         // The right-most entry was appended by our own proxy; anything to its
         // left is client-supplied and spoofable.
@@ -220,9 +222,11 @@ pub async fn create(
     ApiJson(input): ApiJson<CreateRequest>,
 ) -> Result<Response, ApiError> {
     check_thread(&thread)?;
+    let lang = crate::i18n::Lang::from_headers(&headers);
+    let ip = client_ip(&st, peer, &headers);
     st.limiter
-        .check(client_ip(&st, peer, &headers))
-        .map_err(ApiError::rate_limited)?;
+        .check(ip)
+        .map_err(|secs| ApiError::rate_limited_in(lang, secs))?;
 
     if input
         .website
@@ -230,10 +234,7 @@ pub async fn create(
         .is_some_and(|w| !w.trim().is_empty())
     {
         tracing::info!(thread = %thread, "honeypot field filled; comment refused");
-        return Err(ApiError::bad_request(
-            "spam_detected",
-            "Comment looks automated and was not stored",
-        ));
+        return Err(ApiError::spam_detected(lang));
     }
 
     let idempotency_key = match headers.get("idempotency-key") {
@@ -279,8 +280,26 @@ pub async fn create(
         }
     };
 
+    // Moderation layers (spam.rs): bans and blocklist (may refuse), then the mode.
+    let ip_hint = st.hasher.network(ip);
+    let verdict = crate::spam::judge(
+        &st.store,
+        &st.spam,
+        &crate::spam::Incoming {
+            author: &author,
+            body: &body,
+            ip_hint: &ip_hint,
+        },
+        lang,
+    )
+    .await?;
+    let held_reason = match &verdict {
+        crate::spam::Verdict::Hold(r) => Some(r.encode()),
+        crate::spam::Verdict::Publish => None,
+    };
+
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let (status, pending_token) = if st.cfg.premoderation {
+    let (status, pending_token) = if held_reason.is_some() {
         (
             Status::Pending,
             Some(uuid::Uuid::new_v4().simple().to_string()),
@@ -300,8 +319,19 @@ pub async fn create(
         pending_token: pending_token.as_deref(),
         idempotency_key: idempotency_key.as_deref(),
     };
-    let stored = match st.store.insert_comment(&new).await? {
+    let meta = crate::db::CommentMeta {
+        ip_hint: Some(&ip_hint),
+        held_reason: held_reason.as_deref(),
+    };
+    let stored = match st.store.insert_comment_with(&new, meta).await? {
         InsertOutcome::Created(c) => {
+            if c.status == Status::Pending {
+                st.alerts.notify(crate::alerts::Event {
+                    kind: crate::alerts::EventKind::Pending,
+                    comment: c.clone(),
+                    reason: None,
+                });
+            }
             // Ids and sizes only: comment bodies stay out of info-level logs.
             tracing::info!(
                 comment_id = %c.id,
@@ -320,7 +350,9 @@ pub async fn create(
 
     let (code, token) = match stored.status {
         Status::Published => (StatusCode::CREATED, None),
-        Status::Pending | Status::Rejected => (StatusCode::ACCEPTED, stored.pending_token.clone()),
+        Status::Pending | Status::Rejected | Status::Deleted => {
+            (StatusCode::ACCEPTED, stored.pending_token.clone())
+        }
     };
     let body = CreateResponse {
         comment: stored.into(),

@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod comments;
 pub mod counts;
+pub mod reports;
 
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -24,6 +25,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/counts"),
     ("get", "/api/v1/articles/{id}"),
     ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/threads/{thread}/comments/{id}/reports"),
+    ("get", "/api/v1/report-reasons"),
 ];
 
 /// The OpenAPI 3.0 description served at `/api/v1/openapi.json`.
@@ -36,6 +39,11 @@ pub fn router() -> Router<AppState> {
             "/threads/{thread}/comments",
             get(comments::list).post(comments::create),
         )
+        .route(
+            "/threads/{thread}/comments/{id}/reports",
+            axum::routing::post(reports::create),
+        )
+        .route("/report-reasons", get(reports::reasons))
         .route("/counts", get(counts::get_counts).post(counts::post_counts))
         .route("/articles/{id}", get(articles::get_article))
         .route("/openapi.json", get(openapi))

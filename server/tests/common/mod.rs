@@ -61,7 +61,22 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{base}/{name}{query}")
 }
 
-async fn fresh_pg_database(admin: &str) -> String {
+/// A URL for a fresh, empty database of `backend` (a file in `dir` for
+/// SQLite); `None` when PostgreSQL is not configured.
+pub async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> Option<String> {
+    match backend {
+        Backend::Sqlite => Some(format!("sqlite://{}/test.db", dir.display())),
+        Backend::Postgres => match pg_admin_url() {
+            Some(admin) => Some(fresh_pg_database(&admin).await),
+            None => {
+                pg_skip_notice();
+                None
+            }
+        },
+    }
+}
+
+pub async fn fresh_pg_database(admin: &str) -> String {
     sqlx::any::install_default_drivers();
     let name = format!("ykien_t_{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::AnyConnection::connect(admin)
