@@ -109,7 +109,7 @@ test("a list request that never gets an answer: error and 'Thử lại' after th
   await error.waitFor({ timeout: 10_000 });
   const waited = Date.now() - t0;
   console.log(`read timeout: the list error shown ${waited} ms after the request (data-timeout=2)`);
-  assert.ok(waited >= 1800 && waited <= 4000, `error after ${waited} ms, not ~2 s`);
+  assert.ok(waited >= 1800 && waited <= 4500, `error after ${waited} ms, not ~2 s`);
   assert.match(await error.textContent(), /Không tải được ý kiến\./);
   assert.equal(await host.locator("h2.comments-title").textContent(), "Ý kiến");
   assert.equal(await host.locator("textarea.composer-body").inputValue(), DRAFT, "the draft is intact");
