@@ -18,12 +18,13 @@ export function freePort() {
 
 /// Starts `serverBin` on `port` with the database in `dataDir` (kept across restarts
 /// on the same directory) and resolves once it answers. `stop()` is a SIGKILL: tests
-/// use it to take the server away under the reader.
-export async function startReference({ serverBin, siteDir, dataDir, port }) {
+/// use it to take the server away under the reader. `extraArgs` are appended to the
+/// command line (e.g. `["--allowed-origins", origin]`).
+export async function startReference({ serverBin, siteDir, dataDir, port, extraArgs = [] }) {
   const child = spawn(
     serverBin,
     ["--addr", `127.0.0.1:${port}`, "--public-dir", siteDir, "--database-url", `sqlite://${join(dataDir, "ykien.db")}`,
-      "--seed-demo", "--rate-limit-per-minute", "0"],
+      "--seed-demo", "--rate-limit-per-minute", "0", ...extraArgs],
     { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));
