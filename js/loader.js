@@ -1,11 +1,14 @@
 /*! ykien | embeddable article reader and comments | MIT OR Apache-2.0 */
-// The one file a site includes. `cargo xtask dist` splices in the wasm-bindgen glue
-// (GLUE), the content-hashed module name and its SRI hash (WASM_FILE, WASM_SRI)
-// and the widget stylesheet (WIDGET_CSS), then minifies.
+// The one file a site includes. `cargo xtask dist` fills in the content-hashed
+// module name and its SRI hash (WASM_FILE, WASM_SRI) and the widget stylesheet
+// (WIDGET_CSS), then bundles this with the wasm-bindgen glue (`./ykien.js`) and the
+// loader of the comment section's part of the module (`./__wasm_split.js`) into one
+// minified classic script.
 //
-// It is a classic script (works with async/defer, in any CMS, no bundler), keeps
-// every name inside this closure except `window.ykien`, and catches everything:
-// whatever goes wrong here must never break the host page's own scripts.
+// A classic script: works with async/defer, in any CMS, without a bundler on the
+// site's side; every name stays inside the bundle except `window.ykien`; and
+// everything is caught, because whatever goes wrong here must never break the host
+// page's own scripts.
 //
 // Besides loading the module it is the widget's platform layer, because these
 // must work before the module has arrived:
@@ -14,6 +17,11 @@
 // - placeholders: the loading state drawn at once in the places the module will
 //   fill, which the module then takes over without moving anything. Text typed
 //   into a placeholder's comment form is kept as the draft the module restores.
+import init, { mountElement as moduleMountElement, mountScript as moduleMountScript } from "./ykien.js";
+
+var WASM_SRI = "__WASM_SRI__";
+var CSS = "__WIDGET_CSS__";
+
 (function () {
   "use strict";
 
@@ -28,10 +36,6 @@
 
   var base = (script && script.src) || document.baseURI;
   var wasmUrl = new URL("__WASM_FILE__", base).href;
-  var WASM_SRI = "__WASM_SRI__";
-  var CSS = "__WIDGET_CSS__";
-
-  /*__GLUE__*/
 
   function report(err) {
     try {
@@ -56,9 +60,9 @@
       // Fetched by the loader, not by the glue, so the request works from any
       // origin: CORS mode without credentials (the file is public), and the
       // content hash checked when the build recorded one.
-      var init = { mode: "cors", credentials: "omit" };
-      if (/^sha(256|384|512)-/.test(WASM_SRI)) init.integrity = WASM_SRI;
-      booting = wasm_bindgen({ module_or_path: fetch(wasmUrl, init) });
+      var options = { mode: "cors", credentials: "omit" };
+      if (/^sha(256|384|512)-/.test(WASM_SRI)) options.integrity = WASM_SRI;
+      booting = init({ module_or_path: fetch(wasmUrl, options) });
     }
     return booting;
   }
@@ -394,6 +398,11 @@
     return { sheet: widgetSheet(), theme: watchTheme, placeholders: drawn };
   }
 
+  // Every mounted widget, until unmounted. The module's handle frees the widget
+  // (its listeners, observers, requests) when the garbage collector finalizes it,
+  // so a handle the page does not keep (a script tag's) must be kept here.
+  var live = [];
+
   // Returned at once, before the module has loaded: `unmount()` works at any time,
   // `ready` resolves (never rejects) once the widget is on the page.
   function Handle(config, drawn, start, fallbackTarget) {
@@ -401,6 +410,7 @@
     self._inner = null;
     self._gone = false;
     self._drawn = drawn;
+    live.push(self);
     self.ready = boot()
       .then(function () {
         if (self._gone) return self;
@@ -415,6 +425,8 @@
   }
   Handle.prototype.unmount = function () {
     this._gone = true;
+    var at = live.indexOf(this);
+    if (at >= 0) live.splice(at, 1);
     var inner = this._inner;
     this._inner = null;
     if (inner) {
@@ -458,7 +470,7 @@
         config,
         drawn,
         function (p) {
-          return wasm_bindgen.mountScript(el, el.dataset, p);
+          return moduleMountScript(el, el.dataset, p);
         },
         function () {
           return query(config.mount) || el.parentNode;
@@ -491,7 +503,7 @@
         flat,
         ok ? placeholders(flat, element, null) : [],
         function (p) {
-          return wasm_bindgen.mountElement(element, config, p);
+          return moduleMountElement(element, config, p);
         },
         function () {
           return ok ? element : null;

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::dist::{Report, GZIP_BUDGET};
+use crate::dist::{Report, Totals, BUDGET_BEFORE_COMMENTS, BUDGET_WITH_COMMENTS};
 
 const BEGIN: &str = "<!-- sizes:begin";
 const END: &str = "<!-- sizes:end -->";
@@ -24,37 +24,49 @@ pub fn tolerance(built: u64) -> u64 {
     (built / 100).max(512)
 }
 
+/// The two groups a reader downloads, as table rows.
+fn group_rows(report: &Report) -> [(&'static str, Totals); 2] {
+    [
+        ("before the comments", report.totals(false)),
+        ("with the comments", report.totals(true)),
+    ]
+}
+
 /// The Markdown block, markers included.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     out.push_str(BEGIN_LINE);
     out.push('\n');
-    out.push_str("| file | raw | gzip -9 | brotli 11 |\n|---|---:|---:|---:|\n");
-    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    out.push_str("| file | loads | raw | gzip -9 | brotli 11 |\n|---|---|---:|---:|---:|\n");
     for f in &report.files {
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} |\n",
             label(&f.name),
+            f.loads.label(),
             bytes(f.raw),
             bytes(f.gzip),
             bytes(f.brotli)
         ));
-        raw += f.raw;
-        gz += f.gzip;
-        br += f.brotli;
     }
+    for (name, t) in group_rows(report) {
+        out.push_str(&format!(
+            "| {name} | | {} | {} | {} |\n",
+            bytes(t.raw),
+            bytes(t.gzip),
+            bytes(t.brotli)
+        ));
+    }
+    let (before, with) = (report.totals(false), report.totals(true));
     out.push_str(&format!(
-        "| total | {} | {} | {} |\n",
-        bytes(raw),
-        bytes(gz),
-        bytes(br)
-    ));
-    out.push_str(&format!(
-        "\nA reader downloads {:.1} KiB with gzip, {:.1} KiB with brotli \
-         (the gate in `xtask/src/dist.rs`: {:.0} KiB gzip).\n",
-        gz as f64 / 1024.0,
-        br as f64 / 1024.0,
-        GZIP_BUDGET as f64 / 1024.0
+        "\nA reader of the article downloads {:.1} KiB with gzip ({:.1} KiB with brotli; \
+         budget {:.0} KiB gzip); one who reads the comments {:.1} KiB ({:.1} KiB; budget \
+         {:.0} KiB). The budgets are in `xtask/src/dist.rs`.\n",
+        before.gzip as f64 / 1024.0,
+        before.brotli as f64 / 1024.0,
+        BUDGET_BEFORE_COMMENTS as f64 / 1024.0,
+        with.gzip as f64 / 1024.0,
+        with.brotli as f64 / 1024.0,
+        BUDGET_WITH_COMMENTS as f64 / 1024.0
     ));
     out.push_str(END);
     out
@@ -66,7 +78,6 @@ pub fn replace(readme: &str, block: &str) -> Result<String, String> {
     Ok(format!("{}{}{}", &readme[..start], block, &readme[end..]))
 }
 
-/// Fails when README.md's block is missing or a figure in it is stale.
 pub fn check(readme: &str, report: &Report) -> Result<(), String> {
     let (start, end) = block_range(readme)?;
     let committed = parse_rows(&readme[start..end]);
@@ -75,10 +86,9 @@ pub fn check(readme: &str, report: &Report) -> Result<(), String> {
         .iter()
         .map(|f| (label(&f.name), [f.raw, f.gzip, f.brotli]))
         .collect();
-    let total = report.files.iter().fold([0; 3], |t, f| {
-        [t[0] + f.raw, t[1] + f.gzip, t[2] + f.brotli]
-    });
-    built.push(("total".into(), total));
+    for (name, t) in group_rows(report) {
+        built.push((name.to_owned(), [t.raw, t.gzip, t.brotli]));
+    }
 
     let mut stale = Vec::new();
     for (name, sizes) in &built {
@@ -158,7 +168,7 @@ fn parse_rows(block: &str) -> Vec<(String, [u64; 3])> {
                 .split('|')
                 .map(str::trim)
                 .collect();
-            let [name, raw, gz, br] = cells[..] else {
+            let [name, _loads, raw, gz, br] = cells[..] else {
                 return None;
             };
             let num = |s: &str| -> Option<u64> {
@@ -173,14 +183,16 @@ fn parse_rows(block: &str) -> Vec<(String, [u64; 3])> {
         .collect()
 }
 
-/// The row label: the hashed wasm name changes with every build, its role does not.
+/// The row label: the hashed name changes with every build, its role does not
+/// (`ykien-1a2b3c4d.wasm` → `ykien-<hash>.wasm`, `ykien-comments-…` likewise).
 fn label(name: &str) -> String {
-    let hashed = name
-        .strip_prefix("ykien-")
-        .and_then(|rest| rest.split_once('.'))
-        .is_some_and(|(hash, _)| hash.len() >= 8 && hash.chars().all(|c| c.is_ascii_hexdigit()));
-    match (hashed, name.rsplit_once('.')) {
-        (true, Some((_, ext))) => format!("ykien-<hash>.{ext}"),
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return name.to_owned();
+    };
+    match stem.rsplit_once('-') {
+        Some((role, hash)) if hash.len() >= 8 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
+            format!("{role}-<hash>.{ext}")
+        }
         _ => name.to_owned(),
     }
 }
@@ -202,18 +214,28 @@ fn bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dist::FileSize;
+    use crate::dist::{FileSize, Loads};
 
+    /// The loader, the main part (`wasm_name`) and a fixed comment-section part.
     fn report(js: [u64; 3], wasm: [u64; 3], wasm_name: &str) -> Report {
-        let file = |name: &str, s: [u64; 3]| FileSize {
+        let file = |name: &str, s: [u64; 3], loads| FileSize {
             name: name.into(),
             raw: s[0],
             gzip: s[1],
             brotli: s[2],
             integrity: String::new(),
+            loads,
         };
         Report {
-            files: vec![file("ykien.js", js), file(wasm_name, wasm)],
+            files: vec![
+                file("ykien.js", js, Loads::AtOnce),
+                file(wasm_name, wasm, Loads::AtOnce),
+                file(
+                    "ykien-comments-5e6f7a8b.wasm",
+                    [200_000, 60_000, 50_000],
+                    Loads::WithComments,
+                ),
+            ],
         }
     }
 
@@ -234,18 +256,28 @@ mod tests {
         assert!(block.starts_with(BEGIN_LINE), "{block}");
         assert!(block.ends_with(END), "{block}");
         assert!(
-            block.contains("| `ykien.js` | 29,876 B | 8,397 B | 7,420 B |"),
+            block.contains("| `ykien.js` | at once | 29,876 B | 8,397 B | 7,420 B |"),
             "{block}"
         );
         assert!(
-            block.contains("| `ykien-<hash>.wasm` | 512,000 B | 166,301 B | 140,002 B |"),
+            block.contains("| `ykien-<hash>.wasm` | at once | 512,000 B | 166,301 B | 140,002 B |"),
             "{block}"
         );
         assert!(
-            block.contains("| total | 541,876 B | 174,698 B | 147,422 B |"),
+            block.contains(
+                "| `ykien-comments-<hash>.wasm` | with the comments | 200,000 B | 60,000 B | 50,000 B |"
+            ),
             "{block}"
         );
-        assert!(block.contains("170.6 KiB with gzip"), "{block}");
+        assert!(
+            block.contains("| before the comments | | 541,876 B | 174,698 B | 147,422 B |"),
+            "{block}"
+        );
+        assert!(
+            block.contains("| with the comments | | 741,876 B | 234,698 B | 197,422 B |"),
+            "{block}"
+        );
+        assert!(block.contains("downloads 170.6 KiB with gzip"), "{block}");
         assert_eq!(bytes(0), "0 B");
         assert_eq!(bytes(999), "999 B");
         assert_eq!(bytes(1_000), "1,000 B");
@@ -303,12 +335,12 @@ mod tests {
         );
         let err = check(&readme, &shrunk).unwrap_err();
         assert!(err.contains("ykien-<hash>.wasm gzip"), "{err}");
-        assert!(err.contains("total gzip"), "{err}");
+        assert!(err.contains("before the comments gzip"), "{err}");
         // Hand-edited block without a row, and no block at all.
-        let edited = readme.replace("| total |", "| all |");
+        let edited = readme.replace("| with the comments | |", "| all | |");
         let err = check(&edited, &sample()).unwrap_err();
         assert!(
-            err.contains("total: missing") && err.contains("all: no longer built"),
+            err.contains("with the comments: missing") && err.contains("all: no longer built"),
             "{err}"
         );
         assert!(check("# README\n", &sample())

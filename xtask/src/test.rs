@@ -66,16 +66,10 @@ pub fn run_all(root: &Path) -> Result<(), String> {
         ])
         .args(["--mode", "no-install"]))?;
 
-    step("release build and size budget");
+    step("release build and size budgets");
     let report = dist::build(root)?;
     report.print();
-    if report.gzip_total() > dist::GZIP_BUDGET {
-        return Err(format!(
-            "dist/ is {} bytes gzip, over the {} byte budget (xtask/src/dist.rs)",
-            report.gzip_total(),
-            dist::GZIP_BUDGET
-        ));
-    }
+    report.check_budgets()?;
     readme::check_file(root, &report)?;
 
     step("nginx snippets from the READMEs (Debian's nginx-light)");

@@ -9,6 +9,8 @@ use crate::sh::{cargo, output, run};
 /// Must equal the `wasm-bindgen` crate version pinned in Cargo.toml.
 pub const WASM_BINDGEN: &str = "0.2.130";
 pub const WASM_PACK: &str = "0.15.1";
+/// Must match the `wasm_split_helpers` runtime pinned in Cargo.toml (0.2.x).
+pub const WASM_SPLIT_CLI: &str = "0.2.4";
 
 pub fn ensure_wasm_target() -> Result<(), String> {
     let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
@@ -36,6 +38,25 @@ pub fn ensure_wasm_pack(root: &Path) -> Result<(), String> {
         return Ok(());
     }
     run(cargo(root).args(["install", "wasm-pack", "--locked", "--version", WASM_PACK]))
+}
+
+/// `wasm-split-cli`, which cuts the module at the comment section's split point. It
+/// prints no version of its own, so cargo's install list says which is there.
+pub fn ensure_wasm_split(root: &Path) -> Result<(), String> {
+    let list = output("cargo", &["install", "--list"]).unwrap_or_default();
+    let want = format!("wasm_split_cli_support v{WASM_SPLIT_CLI}:");
+    if list.lines().any(|l| l.trim() == want) && output("wasm-split-cli", &["--help"]).is_some() {
+        return Ok(());
+    }
+    run(cargo(root).args([
+        "install",
+        "--locked",
+        "wasm_split_cli_support",
+        "--version",
+        WASM_SPLIT_CLI,
+        "--features",
+        "build-binary",
+    ]))
 }
 
 /// wasm-opt (binaryen), esbuild and playwright-core, pinned in package-lock.json.
