@@ -224,7 +224,6 @@ fn build(
             host.placeholder,
             Rc::new(comments.clone()),
             lang,
-            config.read_timeout_ms(),
         ));
     }
     Ok(())

@@ -5,8 +5,9 @@
 use web_sys::AbortSignal;
 
 use crate::comments::adapter::{Adapter, Created, ListPage, NewComment, Page, Request, Timeouts};
+use crate::config::{adapter_error, ConfigError};
 use crate::platform::error::LoadError;
-use crate::platform::http::{self, cross_origin_hint, Answer};
+use crate::platform::http::{self, Answer};
 use crate::platform::json;
 
 /// The API a comment section talks to: adapter, base URL, thread.
@@ -17,6 +18,15 @@ pub struct Backend {
     pub thread: String,
     /// The adapter's, unless the page's `data-timeout` overrides them.
     pub timeouts: Timeouts,
+}
+
+/// An adapter from its JSON text (inline in `data-adapter`, or a file's content);
+/// `Err` is the console line for the operator, naming the field
+/// (`ykien: data-adapter: list.paging.type: expected …`).
+pub fn adapter_from_text(text: &str) -> Result<Adapter, String> {
+    let value = json::parse(text)
+        .map_err(|e| ConfigError::new("adapter", "valid JSON", Some(&e)).operator_message())?;
+    Adapter::parse(&value).map_err(|e| adapter_error("adapter", &e).operator_message())
 }
 
 /// A create request's outcome with the created comment's secret token, if any.
@@ -117,31 +127,14 @@ impl Backend {
         timeout_ms: u32,
         signal: Option<&AbortSignal>,
     ) -> Result<Answer, LoadError> {
-        http::send(request, self.adapter.credentials(), timeout_ms, signal)
-            .await
-            .map_err(|e| match e {
-                // "Failed to fetch" alone sends an operator hunting; name what a
-                // cross-origin API must allow for exactly this request.
-                LoadError::Network(detail) => {
-                    let sent: Vec<&str> = request
-                        .headers
-                        .iter()
-                        .map(|(name, _)| name.as_str())
-                        .filter(|n| !is_cors_safelisted(n))
-                        .collect();
-                    let read: Vec<&str> = self.adapter.headers_read().into_iter().collect();
-                    let hint = cross_origin_hint(&request.url, &sent, &read).unwrap_or_default();
-                    LoadError::Network(format!("{detail}{hint}"))
-                }
-                other => other,
-            })
+        let reads: Vec<&str> = self.adapter.headers_read().into_iter().collect();
+        http::send(
+            request,
+            self.adapter.credentials(),
+            timeout_ms,
+            signal,
+            &reads,
+        )
+        .await
     }
-}
-
-/// Headers a browser sends cross-origin without asking first (for the values the
-/// widget sends): `Content-Type: application/json` is not one of them.
-fn is_cors_safelisted(name: &str) -> bool {
-    ["accept", "accept-language", "content-language"]
-        .iter()
-        .any(|n| name.eq_ignore_ascii_case(n))
 }

@@ -11,7 +11,6 @@ use std::rc::Rc;
 
 use web_sys::Element;
 
-use super::backend::Backend;
 use super::components::{CommentsApp, CommentsAppProps};
 use crate::config::CommentsConfig;
 use crate::i18n::Lang;
@@ -24,9 +23,9 @@ pub struct Args {
     pub root: Element,
     pub config: Rc<CommentsConfig>,
     pub lang: Lang,
-    pub backend: Rc<Backend>,
-    /// The first page, already on its way.
-    pub first: Later<Result<Answer, LoadError>>,
+    /// The first page, already on its way (the reference server's; for another
+    /// API the section reads its adapter first, then asks).
+    pub first: Option<Later<Result<Answer, LoadError>>>,
 }
 
 /// A rendered section; [`Mounted::unmount`] removes it.
@@ -65,14 +64,12 @@ pub fn mount(args: Box<Args>) -> Result<Box<Mounted>, NotLoaded> {
         root,
         config,
         lang,
-        backend,
         first,
     } = *args;
     let props = CommentsAppProps {
         config,
         lang,
-        backend,
-        first: Some(first),
+        first,
     };
     let app = yew::Renderer::<CommentsApp>::with_root_and_props(root, props).render();
     Ok(Box::new(Mounted {

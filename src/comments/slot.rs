@@ -5,6 +5,11 @@
 //! the loader's placeholder shows the loading state. Then the section's part of
 //! the module and its first page are fetched together, and the section is mounted
 //! when its code is in (it shows its own loading state until the page arrives).
+//!
+//! Nothing of the adapter machinery is here: it would be in every reader's
+//! download. The reference server's first page has a fixed shape
+//! ([`first_page_url`], checked against the default adapter in a test); another
+//! API's adapter is read by the section itself, which then asks for the page.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -12,16 +17,13 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use web_sys::{AbortController, Document, Element};
 
-use super::adapter::{Adapter, Page};
-use super::backend::Backend;
+use super::adapter::{encode_component, Credentials, Request};
 use super::held;
 use super::mount::{self, Args, Mounted};
-use crate::config::{adapter_error, AdapterSource, CommentsConfig, LoadWhen};
+use crate::config::{AdapterSource, CommentsConfig, LoadWhen, DEFAULT_TIMEOUT_S};
 use crate::i18n::Lang;
-use crate::platform::dom::{append, console_error, el, set_attrs, text_el, when_near, NearWatch};
-use crate::platform::error::LoadError;
-use crate::platform::http::get_text;
-use crate::platform::json;
+use crate::platform::dom::{append, el, set_attrs, text_el, when_near, NearWatch};
+use crate::platform::http;
 use crate::platform::later::Later;
 use crate::platform::loader::retire;
 
@@ -40,8 +42,6 @@ struct State {
     placeholder: RefCell<Option<Element>>,
     config: Rc<CommentsConfig>,
     lang: Lang,
-    /// For the adapter file.
-    read_timeout_ms: u32,
     near: RefCell<Option<NearWatch>>,
     /// Aborts the first page on unmount.
     controller: RefCell<Option<AbortController>>,
@@ -58,7 +58,6 @@ impl Slot {
         placeholder: Option<Element>,
         config: Rc<CommentsConfig>,
         lang: Lang,
-        read_timeout_ms: u32,
     ) -> Slot {
         let state = Rc::new(State {
             doc: doc.clone(),
@@ -66,7 +65,6 @@ impl Slot {
             placeholder: RefCell::new(placeholder),
             config,
             lang,
-            read_timeout_ms,
             near: RefCell::new(None),
             controller: RefCell::new(None),
             mounted: RefCell::new(None),
@@ -116,34 +114,37 @@ impl Slot {
 fn start(state: &Rc<State>) {
     let state = Rc::clone(state);
     wasm_bindgen_futures::spawn_local(async move {
-        // The section's code downloads while the adapter and first page load.
+        // The section's code downloads while the first page loads.
         let part = Later::spawn(mount::preload());
-        let backend = match backend(&state).await {
-            Ok(b) => Rc::new(b),
-            Err(message) => {
-                console_error(&message);
-                show_error(&state, state.lang.strings().adapter_failed, None);
-                return;
+        let first = (state.config.adapter == AdapterSource::Default).then(|| {
+            let controller = AbortController::new().ok();
+            let signal = controller.as_ref().map(AbortController::signal);
+            if let Ok(mut c) = state.controller.try_borrow_mut() {
+                *c = controller;
             }
-        };
-        let tokens = if backend.adapter.tracks_held() {
-            held::tokens(&backend.thread, js_sys::Date::now())
-        } else {
-            Vec::new()
-        };
-        let controller = AbortController::new().ok();
-        let signal = controller.as_ref().map(AbortController::signal);
-        if let Ok(mut c) = state.controller.try_borrow_mut() {
-            *c = controller;
-        }
-        let first = {
-            let backend = Rc::clone(&backend);
+            let config = &state.config;
+            let tokens = held::tokens(&config.thread, js_sys::Date::now());
+            let request = Request {
+                method: "GET".to_owned(),
+                url: first_page_url(&config.api, &config.thread, &tokens),
+                headers: Vec::new(),
+                body: None,
+            };
+            let timeout_ms = config
+                .timeout_s
+                .unwrap_or(DEFAULT_TIMEOUT_S)
+                .saturating_mul(1000);
             Later::spawn(async move {
-                backend
-                    .fetch_page(&Page::First, &tokens, signal.as_ref())
-                    .await
+                http::send(
+                    &request,
+                    Credentials::SameOrigin,
+                    timeout_ms,
+                    signal.as_ref(),
+                    &[],
+                )
+                .await
             })
-        };
+        });
         let loaded = matches!(part.take().await, Some(Ok(())));
         if state.gone.get() {
             return;
@@ -157,7 +158,6 @@ fn start(state: &Rc<State>) {
             root: state.root.clone(),
             config: Rc::clone(&state.config),
             lang: state.lang,
-            backend,
             first,
         };
         match mount::mount_part(Box::new(args)).await {
@@ -172,26 +172,19 @@ fn start(state: &Rc<State>) {
     });
 }
 
-/// The backend, once the adapter is known (an adapter URL is fetched first).
-async fn backend(state: &State) -> Result<Backend, String> {
-    let config = &state.config;
-    let adapter = match &config.adapter {
-        AdapterSource::Default => Adapter::default(),
-        AdapterSource::Inline(a) => a.clone(),
-        AdapterSource::Url(url) => get_text(url, state.read_timeout_ms, None)
-            .await
-            .and_then(|text| json::parse(&text).map_err(LoadError::NotJson))
-            .map_err(|e| e.operator_message(url))
-            .and_then(|value| {
-                Adapter::parse(&value).map_err(|e| adapter_error("adapter", &e).operator_message())
-            })?,
-    };
-    Ok(Backend::new(
-        adapter,
-        config.api.clone(),
-        config.thread.clone(),
-        config.timeout_s,
-    ))
+/// The reference server's first page (the default adapter's list request, with the
+/// tokens of the reader's held comments).
+pub fn first_page_url(api: &str, thread: &str, held_tokens: &[String]) -> String {
+    let mut url = format!(
+        "{}/threads/{}/comments?limit=10",
+        api.trim_end_matches('/'),
+        encode_component(thread)
+    );
+    if !held_tokens.is_empty() {
+        url.push_str("&pending=");
+        url.push_str(&encode_component(&held_tokens.join(",")));
+    }
+    url
 }
 
 /// Takes away the placeholder (or an earlier error) before new content goes in.
@@ -209,11 +202,11 @@ fn clear(state: &State) {
 
 fn not_loaded(state: &Rc<State>) {
     let s = state.lang.strings();
-    show_error(state, s.comments_failed, Some(s.error_network));
+    show_error(state, s.comments_failed, s.error_network);
 }
 
-/// An error in the section's place, with "Thử lại" when `detail` says what to retry.
-fn show_error(state: &Rc<State>, title: &str, detail: Option<&str>) {
+/// An error in the section's place, with "Thử lại".
+fn show_error(state: &Rc<State>, title: &str, detail: &str) {
     clear(state);
     let doc = &state.doc;
     let s = state.lang.strings();
@@ -225,21 +218,25 @@ fn show_error(state: &Rc<State>, title: &str, detail: Option<&str>) {
     let alert = el(doc, "div", "comments-error");
     if let Some(alert) = &alert {
         set_attrs(alert, &[("role", "alert")]);
-        append(alert, &[&text_el(doc, "p", "error-title", title)]);
-        if let Some(detail) = detail {
-            let retry = text_el(doc, "button", "btn comments-retry", s.retry);
-            append(alert, &[&text_el(doc, "p", "error-detail", detail), &retry]);
-            if let Some(button) = retry {
-                set_attrs(&button, &[("type", "button")]);
-                let weak = Rc::downgrade(state);
-                let listener = EventListener::new(&button, "click", move |_| {
-                    if let Some(state) = weak.upgrade() {
-                        start(&state);
-                    }
-                });
-                if let Ok(mut r) = state.retry.try_borrow_mut() {
-                    *r = Some(listener);
+        let retry = text_el(doc, "button", "btn comments-retry", s.retry);
+        append(
+            alert,
+            &[
+                &text_el(doc, "p", "error-title", title),
+                &text_el(doc, "p", "error-detail", detail),
+                &retry,
+            ],
+        );
+        if let Some(button) = retry {
+            set_attrs(&button, &[("type", "button")]);
+            let weak = Rc::downgrade(state);
+            let listener = EventListener::new(&button, "click", move |_| {
+                if let Some(state) = weak.upgrade() {
+                    start(&state);
                 }
+            });
+            if let Ok(mut r) = state.retry.try_borrow_mut() {
+                *r = Some(listener);
             }
         }
     }
@@ -255,4 +252,29 @@ fn show_error(state: &Rc<State>, title: &str, detail: Option<&str>) {
     }
     append(&wrapper, &[&section]);
     let _ = state.root.append_child(&wrapper);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_page_url;
+    use crate::comments::adapter::{Adapter, Page};
+
+    #[test]
+    fn the_first_page_is_the_default_adapters_request() {
+        for (api, thread, tokens) in [
+            ("/api/v1", "demo", vec![]),
+            (
+                "https://x.vn/api/",
+                "bài 1/2",
+                vec!["t1".to_owned(), "t,2".to_owned()],
+            ),
+        ] {
+            assert_eq!(
+                first_page_url(api, thread, &tokens),
+                Adapter::default()
+                    .list_request_with(api, thread, &Page::First, &tokens)
+                    .url
+            );
+        }
+    }
 }

@@ -59,6 +59,8 @@ pub struct Thread {
 pub struct OwnPlacement {
     /// The API answered with an id already in the list; a local one is used.
     pub id_taken: Option<Id>,
+    /// The API's parent (first) is not shown; the one replied to (second) is used.
+    pub parent_replaced: Option<(Id, Id)>,
     /// Neither the API's parent nor the one replied to is shown; it is placed at
     /// the top level.
     pub parent_missing: Option<Id>,
@@ -172,8 +174,9 @@ impl Thread {
         if let Some(p) = comment.parent.clone() {
             if !self.contains(&p) || p == comment.id {
                 comment.parent = replied_to.filter(|r| self.contains(r)).cloned();
-                if comment.parent.is_none() {
-                    placement.parent_missing = Some(p);
+                match &comment.parent {
+                    Some(shown) => placement.parent_replaced = Some((p, shown.clone())),
+                    None => placement.parent_missing = Some(p),
                 }
             }
         }
@@ -585,6 +588,7 @@ mod tests {
         // The answer names a parent that is not shown: the one replied to is used.
         let placed = t.add_own(c("r", Some("nowhere")), Order::Newest, Some(&id("b")));
         assert_eq!(placed.parent_missing, None);
+        assert_eq!(placed.parent_replaced, Some((id("nowhere"), id("b"))));
         assert!(shape(t.roots()).contains("b(r)"), "{}", shape(t.roots()));
         // Neither is shown: the top level.
         let placed = t.add_own(c("s", Some("nowhere")), Order::Newest, Some(&id("gone")));

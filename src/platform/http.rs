@@ -27,11 +27,15 @@ pub struct Answer {
 /// answers). `cancel` aborts it early (the widget was unmounted); that ends as a
 /// network error the caller ignores. Nothing is left behind: the timer and the
 /// listener on `cancel` go when this returns.
+///
+/// `reads` names the response headers the caller will read: when the request fails
+/// without an answer, the error says what another origin must allow for it.
 pub async fn send(
     request: &Request,
     credentials: Credentials,
     timeout_ms: u32,
     cancel: Option<&AbortSignal>,
+    reads: &[&str],
 ) -> Result<Answer, LoadError> {
     let controller =
         AbortController::new().map_err(|_| LoadError::Network("AbortController".into()))?;
@@ -53,10 +57,18 @@ pub async fn send(
     });
     let failed = |detail: String| {
         if timed_out.get() {
-            LoadError::Timeout(timeout_ms.div_ceil(1000))
-        } else {
-            LoadError::Network(detail)
+            return LoadError::Timeout(timeout_ms.div_ceil(1000));
         }
+        // "Failed to fetch" alone sends an operator hunting; name what a
+        // cross-origin API must allow for exactly this request.
+        let sent: Vec<&str> = request
+            .headers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .filter(|n| !is_cors_safelisted(n))
+            .collect();
+        let hint = cross_origin_hint(&request.url, &sent, reads).unwrap_or_default();
+        LoadError::Network(format!("{detail}{hint}"))
     };
 
     let method = Method::from_bytes(request.method.as_bytes()).unwrap_or(Method::GET);
@@ -109,7 +121,7 @@ pub async fn get_text(
         headers: Vec::new(),
         body: None,
     };
-    let answer = send(&request, Credentials::SameOrigin, timeout_ms, cancel).await?;
+    let answer = send(&request, Credentials::SameOrigin, timeout_ms, cancel, &[]).await?;
     // fetch() resolves on 4xx/5xx; only the status says the request failed.
     if !(200..300).contains(&answer.status) {
         return Err(LoadError::Status(answer.status));
@@ -126,13 +138,17 @@ pub async fn fetch_article(
     parse_article(&text)
 }
 
+/// Headers a browser sends cross-origin without asking first (for the values the
+/// widget sends): `Content-Type: application/json` is not one of them.
+fn is_cors_safelisted(name: &str) -> bool {
+    ["accept", "accept-language", "content-language"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
+}
+
 /// What to check when a request to another origin fails without an answer: the
 /// browser says only "Failed to fetch", and CORS is the usual cause.
-pub fn cross_origin_hint(
-    url: &str,
-    sent_headers: &[&str],
-    read_headers: &[&str],
-) -> Option<String> {
+fn cross_origin_hint(url: &str, sent_headers: &[&str], read_headers: &[&str]) -> Option<String> {
     let window = web_sys::window()?;
     let page = window.location().origin().ok()?;
     let target = web_sys::Url::new_with_base(url, &window.location().href().ok()?).ok()?;

@@ -12,12 +12,12 @@ use yew::prelude::*;
 
 use super::comment_list::{comment_list, BodyCache, ListView};
 use super::Composer;
-use crate::comments::adapter::{Comment, Id, ListPage, Order, Page, Status};
-use crate::comments::backend::Backend;
+use crate::comments::adapter::{Adapter, Comment, Id, ListPage, Order, Page, Status};
+use crate::comments::backend::{adapter_from_text, Backend};
 use crate::comments::held;
 use crate::comments::hooks::use_font_scale;
 use crate::comments::thread::Thread;
-use crate::config::CommentsConfig;
+use crate::config::{AdapterSource, CommentsConfig, DEFAULT_TIMEOUT_S};
 use crate::i18n::{comments_heading, Lang};
 use crate::platform::dom::{console_error, console_warn};
 use crate::platform::error::LoadError;
@@ -29,7 +29,6 @@ use crate::platform::later::Later;
 pub struct CommentsAppProps {
     pub config: Rc<CommentsConfig>,
     pub lang: Lang,
-    pub backend: Rc<Backend>,
     /// The first page, when the main part already asked for it (`comments::slot`);
     /// otherwise the section asks itself.
     pub first: Option<Later<Result<Answer, LoadError>>>,
@@ -37,10 +36,16 @@ pub struct CommentsAppProps {
 
 impl PartialEq for CommentsAppProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.config, &other.config)
-            && Rc::ptr_eq(&self.backend, &other.backend)
-            && self.lang == other.lang
+        Rc::ptr_eq(&self.config, &other.config) && self.lang == other.lang
     }
+}
+
+/// The backend, once the adapter is read (an adapter URL is fetched first).
+#[derive(Clone, PartialEq)]
+enum Setup {
+    Pending,
+    Ready(Rc<Backend>),
+    Broken,
 }
 
 /// The reader's own comment as the API accepted it.
@@ -156,6 +161,13 @@ impl Reducible for Feed {
                         json::quote(&id.text)
                     ));
                 }
+                if let Some((said, shown)) = placed.parent_replaced {
+                    console_warn(&format!(
+                        "ykien: the comment API answered a new reply with parent {}, which is not on the page; it is shown under the comment replied to, {}",
+                        json::quote(&said.text),
+                        json::quote(&shown.text)
+                    ));
+                }
                 if let Some(parent) = placed.parent_missing {
                     console_warn(&format!(
                         "ykien: the comment API answered a new reply with parent {}, which is not on the page; it is shown at the top level",
@@ -171,17 +183,87 @@ impl Reducible for Feed {
 #[component]
 pub fn CommentsApp(props: &CommentsAppProps) -> Html {
     let scale = use_font_scale();
+    let setup = use_setup(&props.config);
     let lang = props.lang;
     let size = props
         .config
         .scale_text
         .then(|| format!("fs-{}", scale.index()));
     let first = use_mut_ref(|| props.first.clone());
+    let body = match &*setup {
+        Setup::Pending => html! {
+            <section class="comments" aria-labelledby="ykien-comments-title" aria-busy="true">
+                { heading(lang, Heading::Loading) }
+                { loading_view(lang) }
+            </section>
+        },
+        Setup::Broken => html! {
+            <section class="comments" aria-labelledby="ykien-comments-title">
+                { heading(lang, Heading::Failed) }
+                <div class="comments-error" role="alert"><p>{lang.strings().adapter_failed}</p></div>
+            </section>
+        },
+        Setup::Ready(backend) => html! {
+            <Section backend={backend.clone()} config={props.config.clone()} {lang} {first} />
+        },
+    };
     html! {
         <div class={classes!("ykien", size)} lang={lang.code()}>
-            <Section backend={props.backend.clone()} config={props.config.clone()} {lang} {first} />
+            { body }
         </div>
     }
+}
+
+/// The backend: at once for the default or an inline adapter (so the composer is
+/// there from the first paint), after fetching it for an adapter URL.
+#[hook]
+fn use_setup(config: &Rc<CommentsConfig>) -> UseStateHandle<Setup> {
+    let make = {
+        let config = config.clone();
+        move |adapter: Result<Adapter, String>| match adapter {
+            Ok(adapter) => Setup::Ready(Rc::new(Backend::new(
+                adapter,
+                config.api.clone(),
+                config.thread.clone(),
+                config.timeout_s,
+            ))),
+            Err(message) => {
+                console_error(&message);
+                Setup::Broken
+            }
+        }
+    };
+    let setup = {
+        let make = make.clone();
+        let config = config.clone();
+        use_state(move || match &config.adapter {
+            AdapterSource::Default => make(Ok(Adapter::default())),
+            AdapterSource::Inline(text) => make(adapter_from_text(text)),
+            AdapterSource::Url(_) => Setup::Pending,
+        })
+    };
+    {
+        let setup = setup.clone();
+        let config = config.clone();
+        use_effect_with((), move |_| {
+            let AdapterSource::Url(url) = &config.adapter else {
+                return;
+            };
+            let url = url.clone();
+            let timeout_ms = config
+                .timeout_s
+                .unwrap_or(DEFAULT_TIMEOUT_S)
+                .saturating_mul(1000);
+            wasm_bindgen_futures::spawn_local(async move {
+                let adapter = crate::platform::http::get_text(&url, timeout_ms, None)
+                    .await
+                    .map_err(|e| e.operator_message(&url))
+                    .and_then(|text| adapter_from_text(&text));
+                setup.set(make(adapter));
+            });
+        });
+    }
+    setup
 }
 
 enum Heading {
@@ -430,13 +512,13 @@ fn Section(props: &SectionProps) -> Html {
         },
         _ => Html::default(),
     };
+    // The button stays the same element while its page loads (busy, ignoring
+    // presses), so a keyboard reader pressing Enter page after page keeps focus.
     let more = match (&feed.status, next, thread.is_loaded()) {
         (_, None, _) | (_, _, false) => Html::default(),
-        (Load::Loading, Some(_), true) => html! {
-            <p class="comments-more-status" role="status">{s.loading_more}</p>
-        },
         (status, Some(page), true) => {
             let failed = matches!(status, Load::Failed(_));
+            let loading = matches!(status, Load::Loading);
             let onclick = {
                 let load = load.clone();
                 let more_from = more_from.clone();
@@ -446,14 +528,25 @@ fn Section(props: &SectionProps) -> Html {
                     load.emit(page.clone())
                 })
             };
+            let label = if loading {
+                s.loading_more
+            } else if failed {
+                s.retry
+            } else {
+                s.load_more
+            };
             html! {
                 <div class="comments-more-wrap">
                     if failed {
                         <p class="comments-error" role="alert">{s.more_failed}</p>
                     }
-                    <button type="button" class="btn comments-more" {onclick}>
-                        { if failed { s.retry } else { s.load_more } }
+                    <button type="button" class="btn comments-more" {onclick}
+                        aria-busy={loading.then_some("true")} aria-disabled={loading.then_some("true")}>
+                        {label}
                     </button>
+                    if loading {
+                        <p class="comments-more-status visually-hidden" role="status">{s.loading_more}</p>
+                    }
                 </div>
             }
         }
