@@ -46,8 +46,17 @@ impl Lang {
             Lang::En => &EN,
         }
     }
+
+    pub fn comments(self) -> &'static CommentStrings {
+        match self {
+            Lang::Vi => &VI_COMMENTS,
+            Lang::En => &EN_COMMENTS,
+        }
+    }
 }
 
+/// What the article, its controls and the page-level messages say: in the main
+/// part of the module, which every reader downloads.
 pub struct Strings {
     pub font_group: &'static str,
     pub font_smaller: &'static str,
@@ -67,9 +76,14 @@ pub struct Strings {
     pub byline_prefix: &'static str,
     pub crashed: &'static str,
     pub comments_title: &'static str,
+    pub comments_failed: &'static str,
+}
+
+/// What only the comment section says. A table of its own, so that these strings
+/// load with the section's part of the module, not with every article.
+pub struct CommentStrings {
     pub comments_label: &'static str,
     pub comments_empty: &'static str,
-    pub comments_failed: &'static str,
     pub load_more: &'static str,
     pub loading_more: &'static str,
     pub more_failed: &'static str,
@@ -123,9 +137,12 @@ static VI: Strings = Strings {
     byline_prefix: "Tác giả:",
     crashed: "Đã xảy ra lỗi. Vui lòng tải lại trang.",
     comments_title: "Ý kiến",
+    comments_failed: "Không tải được ý kiến.",
+};
+
+static VI_COMMENTS: CommentStrings = CommentStrings {
     comments_label: "Ý kiến bạn đọc",
     comments_empty: "Chưa có ý kiến nào. Hãy là người đầu tiên chia sẻ suy nghĩ của bạn.",
-    comments_failed: "Không tải được ý kiến.",
     load_more: "Xem thêm",
     loading_more: "Đang tải thêm…",
     more_failed: "Không tải thêm được ý kiến.",
@@ -180,9 +197,12 @@ static EN: Strings = Strings {
     byline_prefix: "By",
     crashed: "Something went wrong. Please reload the page.",
     comments_title: "Comments",
+    comments_failed: "The comments could not be loaded.",
+};
+
+static EN_COMMENTS: CommentStrings = CommentStrings {
     comments_label: "Reader comments",
     comments_empty: "No comments yet. Be the first to share your thoughts.",
-    comments_failed: "The comments could not be loaded.",
     load_more: "Load more",
     loading_more: "Loading more…",
     more_failed: "More comments could not be loaded.",
@@ -239,16 +259,16 @@ pub fn comments_heading(lang: Lang, count: Option<u64>) -> String {
 /// such comments read as a guest's in the reader's language, whoever posted them.
 pub fn is_guest_name(name: &str) -> bool {
     let name = name.trim();
-    name.is_empty() || [&VI, &EN].iter().any(|s| s.guest == name)
+    name.is_empty() || [&VI_COMMENTS, &EN_COMMENTS].iter().any(|s| s.guest == name)
 }
 
 /// "12 / 500 ký tự".
 pub fn counter(lang: Lang, count: usize, limit: usize) -> String {
-    format!("{count} / {limit} {}", lang.strings().chars)
+    format!("{count} / {limit} {}", lang.comments().chars)
 }
 
 pub fn over_limit(lang: Lang, limit: usize) -> String {
-    lang.strings()
+    lang.comments()
         .over_limit
         .replace("{limit}", &limit.to_string())
 }

@@ -17,6 +17,12 @@ pub mod sanitize;
 
 use wasm_bindgen::prelude::*;
 
+/// Talc instead of the default dlmalloc: a few kilobytes less in every reader's
+/// download (measured in the size table of `cargo xtask dist`), and faster.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// What `ykien.mount()` returns to the page (wrapped by the loader).
 #[wasm_bindgen]
 pub struct Handle {

@@ -40,7 +40,7 @@ pub fn iso_ms(ms: f64) -> Option<String> {
 /// each is formatted once.
 pub fn format_relative(now_ms: f64, then_ms: f64, lang: Lang) -> AttrValue {
     match relative(now_ms, then_ms) {
-        Relative::JustNow => AttrValue::Static(lang.strings().just_now),
+        Relative::JustNow => AttrValue::Static(lang.comments().just_now),
         Relative::Ago(value, unit) => RELATIVE.with(|cache| {
             cache
                 .borrow_mut()

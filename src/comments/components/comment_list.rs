@@ -85,7 +85,7 @@ fn item(
     view: &ListView,
 ) -> Html {
     let lang = view.lang;
-    let s = lang.strings();
+    let s = lang.comments();
     let comment = &node.comment;
     let id = &comment.id.text;
     let replies = (nested && !node.children.is_empty()).then(|| {
@@ -162,7 +162,7 @@ fn item(
 pub fn author_name(comment: &Comment, lang: Lang) -> String {
     match comment.author.as_deref().map(str::trim) {
         Some(name) if !is_guest_name(name) => name.to_owned(),
-        _ => lang.strings().guest.to_owned(),
+        _ => lang.comments().guest.to_owned(),
     }
 }
 

@@ -200,7 +200,7 @@ pub fn CommentsApp(props: &CommentsAppProps) -> Html {
         Setup::Broken => html! {
             <section class="comments" aria-labelledby="ykien-comments-title">
                 { heading(lang, Heading::Failed) }
-                <div class="comments-error" role="alert"><p>{lang.strings().adapter_failed}</p></div>
+                <div class="comments-error" role="alert"><p>{lang.comments().adapter_failed}</p></div>
             </section>
         },
         Setup::Ready(backend) => html! {
@@ -328,6 +328,7 @@ impl PartialEq for SectionProps {
 fn Section(props: &SectionProps) -> Html {
     let lang = props.lang;
     let s = lang.strings();
+    let c = lang.comments();
     let feed = use_reducer(|| Feed {
         thread: Rc::new(RefCell::new(Thread::new())),
         status: Load::Idle,
@@ -508,7 +509,7 @@ fn Section(props: &SectionProps) -> Html {
             }
         }
         (_, true) if thread.is_empty() && next.is_none() => html! {
-            <p class="comments-empty">{s.comments_empty}</p>
+            <p class="comments-empty">{c.comments_empty}</p>
         },
         _ => Html::default(),
     };
@@ -529,23 +530,23 @@ fn Section(props: &SectionProps) -> Html {
                 })
             };
             let label = if loading {
-                s.loading_more
+                c.loading_more
             } else if failed {
                 s.retry
             } else {
-                s.load_more
+                c.load_more
             };
             html! {
                 <div class="comments-more-wrap">
                     if failed {
-                        <p class="comments-error" role="alert">{s.more_failed}</p>
+                        <p class="comments-error" role="alert">{c.more_failed}</p>
                     }
                     <button type="button" class="btn comments-more" {onclick}
                         aria-busy={loading.then_some("true")} aria-disabled={loading.then_some("true")}>
                         {label}
                     </button>
                     if loading {
-                        <p class="comments-more-status visually-hidden" role="status">{s.loading_more}</p>
+                        <p class="comments-more-status visually-hidden" role="status">{c.loading_more}</p>
                     }
                 </div>
             }

@@ -90,7 +90,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         return Html::default();
     };
     let lang = ctx.lang;
-    let s = lang.strings();
+    let s = lang.comments();
     let limit = ctx.limit;
     let parent_id = props.parent.as_ref().map(|p| p.0.id.clone());
     let key = DraftKey::new(
@@ -270,7 +270,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
             let name: String = name.chars().take(ykien_text::DEFAULT_NAME_LIMIT).collect();
             draft::save_name(&name);
             let author = if name.is_empty() {
-                ctx.lang.strings().guest.to_owned()
+                ctx.lang.comments().guest.to_owned()
             } else {
                 name
             };
@@ -315,7 +315,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let result = ctx.backend.create(&request).await;
                 sending.set(false);
-                let s = ctx.lang.strings();
+                let s = ctx.lang.comments();
                 let (comment, held, token) = match result {
                     Err(LoadError::Timeout(secs)) => {
                         console_error(&format!(
@@ -500,7 +500,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     <div class="composer-error" role="alert">
                         <p>{message.clone()}</p>
                         if *can_retry {
-                            <button type="button" class="btn composer-retry" onclick={retry}>{s.retry}</button>
+                            <button type="button" class="btn composer-retry" onclick={retry}>{lang.strings().retry}</button>
                         }
                     </div>
                 },
@@ -519,7 +519,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
 /// The polite live region: the over-limit warning while over, then the outcome of
 /// the last send. Failures are announced by the alert instead.
 fn status_text(lang: Lang, over: bool, limit: usize, outcome: &Outcome) -> String {
-    let s = lang.strings();
+    let s = lang.comments();
     if over {
         return over_limit(lang, limit);
     }
