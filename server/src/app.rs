@@ -19,6 +19,7 @@ use crate::config::ServeArgs;
 use crate::db::Store;
 use crate::error::{json_error_responses, panic_response, ApiError};
 use crate::iphint::Hasher;
+use crate::owner::EditKeys;
 use crate::ratelimit::RateLimiter;
 use crate::spam::SpamConfig;
 
@@ -31,6 +32,8 @@ pub struct AppConfig {
     pub trust_forwarded_for: bool,
     /// Open reports that hide a published comment; 0 never.
     pub report_hide_threshold: i64,
+    /// How long after posting its author may edit or delete a comment.
+    pub edit_window_secs: u64,
 }
 
 #[derive(Clone)]
@@ -43,6 +46,10 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// Reports per client IP (per process, like `limiter`).
     pub report_limiter: Arc<RateLimiter>,
+    /// Likes and unlikes per client IP (per process, like `limiter`).
+    pub like_limiter: Arc<RateLimiter>,
+    /// Edit tokens (see `owner`).
+    pub edit_keys: Arc<EditKeys>,
     /// Moderation mode, blocklist (see `spam`).
     pub spam: Arc<SpamConfig>,
     /// Network hints and other keyed hashes (see `iphint`).
@@ -58,6 +65,7 @@ impl AppState {
         store: Store,
         args: &ServeArgs,
         hasher: Hasher,
+        edit_keys: EditKeys,
         blocklist: Vec<crate::db::BanRule>,
     ) -> Self {
         Self {
@@ -68,10 +76,13 @@ impl AppState {
                 max_request_bytes: args.max_request_bytes,
                 trust_forwarded_for: args.trust_forwarded_for,
                 report_hide_threshold: args.report_hide_threshold.max(0),
+                edit_window_secs: args.edit_window_secs,
             }),
             limiter: Arc::new(RateLimiter::new(args.rate_limit_per_minute)),
             pages: Arc::new(PageCache::new(args.page_cache_entries)),
             report_limiter: Arc::new(RateLimiter::new(args.report_rate_limit_per_minute)),
+            like_limiter: Arc::new(RateLimiter::new(args.like_rate_limit_per_minute)),
+            edit_keys: Arc::new(edit_keys),
             spam: Arc::new(SpamConfig {
                 mode: args.moderation_mode(),
                 max_links: args.moderation_max_links,
@@ -110,10 +121,11 @@ fn cors_layer(origins: &[String]) -> Result<Option<CorsLayer>, ConfigError> {
     Ok(Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
-            .allow_methods([Method::GET, Method::POST])
+            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
             .allow_headers([
                 header::CONTENT_TYPE,
                 header::ACCEPT_LANGUAGE,
+                header::AUTHORIZATION,
                 HeaderName::from_static("idempotency-key"),
             ])
             .expose_headers([header::RETRY_AFTER])

@@ -178,6 +178,21 @@ pub struct ServeArgs {
     #[arg(long, env = "YKIEN_REPORT_RATE_LIMIT_PER_MINUTE", default_value_t = 6)]
     pub report_rate_limit_per_minute: u32,
 
+    /// Likes and unlikes per client IP per minute; 0 disables the limit.
+    #[arg(long, env = "YKIEN_LIKE_RATE_LIMIT_PER_MINUTE", default_value_t = 60)]
+    pub like_rate_limit_per_minute: u32,
+
+    /// Seconds after posting during which the author may edit or delete a
+    /// comment (with the edit token from the create answer); 0: never.
+    #[arg(long, env = "YKIEN_EDIT_WINDOW_SECS", default_value_t = 900)]
+    pub edit_window_secs: u64,
+
+    /// Key of the edit tokens (see `owner`). Default: 32 random bytes made on
+    /// first start and kept in the database; set it (by environment) so that
+    /// a copy of the database alone cannot reproduce any token.
+    #[arg(long, env = "YKIEN_EDIT_TOKEN_SECRET", hide_env_values = true)]
+    pub edit_token_secret: Option<String>,
+
     /// Key for the network hints (keyed hashes of /24 and /48 prefixes).
     /// Default: 32 random bytes generated on first start and kept in the database.
     #[arg(long, env = "YKIEN_IP_HASH_SECRET", hide_env_values = true)]

@@ -8,7 +8,7 @@
 //! single-connection write pool: writers queue in the pool instead of spinning
 //! on `SQLITE_BUSY`, and readers (WAL mode) never block on them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Once;
 use std::time::Duration;
@@ -17,7 +17,11 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Connection, Executor, Row};
 
 mod desk;
+mod listing;
+mod own;
 pub use desk::*;
+pub use listing::*;
+pub use own::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -32,6 +36,9 @@ pub enum Status {
     Rejected,
     /// Deleted from the desk: in the trash, restorable until purged.
     Deleted,
+    /// Deleted by its author: listed as `deleted` without author and text
+    /// while it has published replies (which keep their context).
+    Withdrawn,
 }
 
 impl Status {
@@ -41,6 +48,7 @@ impl Status {
             Status::Pending => "pending",
             Status::Rejected => "rejected",
             Status::Deleted => "deleted",
+            Status::Withdrawn => "withdrawn",
         }
     }
 
@@ -50,6 +58,7 @@ impl Status {
             "pending" => Some(Status::Pending),
             "rejected" => Some(Status::Rejected),
             "deleted" => Some(Status::Deleted),
+            "withdrawn" => Some(Status::Withdrawn),
             _ => None,
         }
     }
@@ -80,6 +89,12 @@ pub struct StoredComment {
     pub moderated_at: Option<i64>,
     /// The status before a reject or delete (what restore brings back).
     pub prev_status: Option<Status>,
+    /// Likes (one per reader device).
+    pub likes: i64,
+    /// When the author last edited the text.
+    pub edited_at: Option<i64>,
+    /// SHA-256 (hex) of the author's edit token (`api::own`).
+    pub edit_token_hash: Option<String>,
 }
 
 /// What the moderation layers add to a new comment.
@@ -87,6 +102,8 @@ pub struct StoredComment {
 pub struct CommentMeta<'a> {
     pub ip_hint: Option<&'a str>,
     pub held_reason: Option<&'a str>,
+    /// SHA-256 (hex) of the edit token handed to the author.
+    pub edit_token_hash: Option<&'a str>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,13 +161,18 @@ pub struct Store {
 }
 
 const COLS: &str = "id, thread, parent_id, root_id, author, body, created_at, status, \
-    pending_token, ip_hint, held_reason, open_reports, report_count, moderated_at, prev_status";
+    pending_token, ip_hint, held_reason, open_reports, report_count, moderated_at, prev_status, \
+    likes, edited_at, edit_token_hash";
 
 /// Schema versions, applied in order once each. Never edit a shipped entry;
 /// append a new one.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_moderation_desk.sql")),
+    (
+        3,
+        include_str!("../migrations/0003_reader_interactions.sql"),
+    ),
 ];
 
 /// The versions [`Store::connect`] brings a database to, in order.
@@ -229,37 +251,20 @@ fn row_to_comment(row: &AnyRow) -> Result<StoredComment, sqlx::Error> {
         report_count: row.try_get("report_count")?,
         moderated_at: row.try_get("moderated_at")?,
         prev_status: prev.as_deref().map(parse_status).transpose()?,
+        likes: row.try_get("likes")?,
+        edited_at: row.try_get("edited_at")?,
+        edit_token_hash: row.try_get("edit_token_hash")?,
     })
 }
 
-/// Visibility filter: published, plus the comments whose pending token the
-/// client presented, whatever became of them (pending, or rejected or deleted
-/// by an editor: their author is told). Placeholders `$first..` bind the tokens.
-fn visible_clause(first: usize, n_tokens: usize) -> String {
-    if n_tokens == 0 {
-        "status = 'published'".to_owned()
-    } else {
-        format!(
-            "(status = 'published' OR pending_token IN ({}))",
-            placeholders(first, n_tokens)
-        )
-    }
-}
-
-/// The same filter as [`visible_clause`] written as a CASE expression, which
-/// no index can serve: in the page query the planner must then drive from
-/// the `root_id` index instead of scanning every published comment through
-/// the status index (SQLite picks that plan for the OR form).
-fn visible_case(first: usize, n_tokens: usize) -> String {
-    if n_tokens == 0 {
-        "(CASE WHEN status = 'published' THEN 1 ELSE 0 END) = 1".to_owned()
-    } else {
-        format!(
-            "(CASE WHEN status = 'published' THEN 1 \
-             WHEN pending_token IN ({}) THEN 1 ELSE 0 END) = 1",
-            placeholders(first, n_tokens)
-        )
-    }
+/// Published comments of `n` threads (`$1..$n`): an index-only count per
+/// thread (`comments_thread_status`), never a scan of other threads.
+pub fn counts_sql(n: usize) -> String {
+    format!(
+        "SELECT thread, COUNT(*) AS n FROM comments WHERE status = 'published' \
+         AND thread IN ({}) GROUP BY thread",
+        placeholders(1, n)
+    )
 }
 
 /// `$from, $from+1, ...` placeholders for an `IN (...)` list.
@@ -439,8 +444,9 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "INSERT INTO comments (id, thread, parent_id, root_id, author, body, created_at, \
-             status, pending_token, idempotency_key, ip_hint, held_reason, search_text) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             status, pending_token, idempotency_key, ip_hint, held_reason, search_text, \
+             edit_token_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
              ON CONFLICT (thread, idempotency_key) DO NOTHING",
         )
         .bind(c.id)
@@ -456,6 +462,7 @@ impl Store {
         .bind(meta.ip_hint)
         .bind(meta.held_reason)
         .bind(search)
+        .bind(meta.edit_token_hash)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
@@ -479,6 +486,9 @@ impl Store {
                 report_count: 0,
                 moderated_at: None,
                 prev_status: None,
+                likes: 0,
+                edited_at: None,
+                edit_token_hash: meta.edit_token_hash.map(str::to_owned),
             }));
         }
         let key = c.idempotency_key.ok_or(sqlx::Error::RowNotFound)?;
@@ -492,9 +502,10 @@ impl Store {
         Ok(InsertOutcome::Existing(row_to_comment(&row)?))
     }
 
-    /// One page of a thread: `limit` top-level comments after `cursor`, all
-    /// their visible replies, and the published total of the thread.
-    /// `tokens` make matching pending comments visible.
+    /// One page of a thread, newest first: `limit` top-level comments after
+    /// `cursor`, all their visible replies, and the published total of the
+    /// thread. `tokens` (pending tokens) make matching comments visible.
+    /// [`Store::list_sorted`] does the same for every order and option.
     pub async fn list_page(
         &self,
         thread: &str,
@@ -502,87 +513,32 @@ impl Store {
         cursor: Option<&Cursor>,
         tokens: &[String],
     ) -> Result<Page, sqlx::Error> {
-        // One round trip for the common case: the CTE picks the page's
-        // top-level comments (one extra, to know whether a next page exists);
-        // since a top-level comment's root_id is its own id, `root_id IN roots`
-        // returns them together with all their replies. The thread total rides
-        // along as an uncorrelated subquery (evaluated once).
-        // Placeholders: $1 = thread, then tokens, then cursor, then limit.
-        let visible = visible_clause(2, tokens.len());
-        let mut next = 2 + tokens.len();
-        let mut roots_sql = format!(
-            "SELECT id FROM comments WHERE thread = $1 AND parent_id IS NULL AND {visible}"
-        );
-        if cursor.is_some() {
-            roots_sql.push_str(&format!(
-                " AND (created_at < ${a} OR (created_at = ${a} AND id < ${b}))",
-                a = next,
-                b = next + 1
-            ));
-            next += 2;
-        }
-        roots_sql.push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT ${next}"));
-        let sql = format!(
-            "WITH page_roots AS ({roots_sql}) \
-             SELECT {COLS}, \
-               (SELECT COUNT(*) FROM comments WHERE thread = $1 AND status = 'published') AS total \
-             FROM comments WHERE root_id IN (SELECT id FROM page_roots) AND {visible_rows} \
-             ORDER BY created_at ASC, id ASC",
-            visible_rows = visible_case(2, tokens.len()),
-        );
-
-        let mut q = sqlx::query(&sql).bind(thread);
-        for t in tokens {
-            q = q.bind(t.as_str());
-        }
-        if let Some(c) = cursor {
-            q = q.bind(c.created_at).bind(c.id.as_str());
-        }
-        let rows = q.bind(limit + 1).fetch_all(&self.read).await?;
-
-        let mut total = None;
-        let mut roots = Vec::new();
-        let mut replies = Vec::new();
-        for row in &rows {
-            if total.is_none() {
-                total = Some(row.try_get::<i64, _>("total")?);
-            }
-            let c = row_to_comment(row)?;
-            if c.parent_id.is_none() {
-                roots.push(c);
-            } else {
-                replies.push(c);
-            }
-        }
-        roots.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
-        // The extra root only signals a next page; tree_order drops its
-        // replies because it is no longer in the visible set.
-        let next_cursor = if roots.len() as i64 > limit {
-            roots.truncate(limit as usize);
-            roots.last().map(|c| Cursor {
-                created_at: c.created_at,
-                id: c.id.clone(),
+        let viewer = Viewer {
+            pending_tokens: tokens.to_vec(),
+            edit_hashes: Vec::new(),
+        };
+        let after = cursor.map(|c| SortKey {
+            likes: 0,
+            created_at: c.created_at,
+            id: c.id.clone(),
+        });
+        let page = self
+            .list_sorted(&ListRequest {
+                thread,
+                sort: Sort::Newest,
+                limit,
+                after: after.as_ref(),
+                viewer: &viewer,
+                replies: None,
             })
-        } else {
-            None
-        };
-        let total = match total {
-            Some(t) => t,
-            // Empty page: the total still has to be counted.
-            None => {
-                sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM comments WHERE thread = $1 AND status = 'published'",
-                )
-                .bind(thread)
-                .fetch_one(&self.read)
-                .await?
-            }
-        };
-
+            .await?;
         Ok(Page {
-            comments: tree_order(roots, replies),
-            next_cursor,
-            total,
+            comments: page.comments.into_iter().map(|l| l.comment).collect(),
+            next_cursor: page.next.map(|k| Cursor {
+                created_at: k.created_at,
+                id: k.id,
+            }),
+            total: page.total,
         })
     }
 
@@ -592,11 +548,7 @@ impl Store {
         if threads.is_empty() {
             return Ok(out);
         }
-        let sql = format!(
-            "SELECT thread, COUNT(*) AS n FROM comments WHERE status = 'published' \
-             AND thread IN ({}) GROUP BY thread",
-            placeholders(1, threads.len())
-        );
+        let sql = counts_sql(threads.len());
         let mut q = sqlx::query(&sql);
         for t in threads {
             q = q.bind(t.as_str());
@@ -706,6 +658,16 @@ impl Store {
         let mut tx = self.write.begin().await?;
         // Bump first, while the comment still names its thread.
         bump_version_of_comment(&mut tx, id).await?;
+        sqlx::query(
+            "WITH RECURSIVE sub(id) AS ( \
+               SELECT id FROM comments WHERE id = $1 \
+               UNION ALL \
+               SELECT c.id FROM comments c JOIN sub ON c.parent_id = sub.id) \
+             DELETE FROM likes WHERE comment_id IN (SELECT id FROM sub)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         let done = sqlx::query(
             "WITH RECURSIVE sub(id) AS ( \
                SELECT id FROM comments WHERE id = $1 \
@@ -798,47 +760,4 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
         })
         .connect(url)
         .await
-}
-
-/// Orders roots (already newest first) each followed by its descendants,
-/// depth first, oldest first among siblings. Replies whose parent is not
-/// visible (rejected, or someone else's pending comment) are dropped, so the
-/// client never receives an orphan.
-fn tree_order(roots: Vec<StoredComment>, replies: Vec<StoredComment>) -> Vec<StoredComment> {
-    let mut visible: HashSet<String> = roots.iter().map(|r| r.id.clone()).collect();
-    let mut children: HashMap<String, Vec<StoredComment>> = HashMap::new();
-    // Replies arrive oldest first, so usually one pass attaches them all; a
-    // reply stored in the same millisecond as its parent may sort before it,
-    // hence the loop until nothing changes.
-    let mut rest = replies;
-    loop {
-        let before = rest.len();
-        let mut unresolved = Vec::new();
-        for r in rest {
-            match r.parent_id.clone() {
-                Some(parent) if visible.contains(&parent) => {
-                    visible.insert(r.id.clone());
-                    children.entry(parent).or_default().push(r);
-                }
-                _ => unresolved.push(r),
-            }
-        }
-        if unresolved.is_empty() || unresolved.len() == before {
-            break;
-        }
-        rest = unresolved;
-    }
-    let mut out = Vec::with_capacity(visible.len());
-    for root in roots {
-        let mut stack = vec![root];
-        while let Some(c) = stack.pop() {
-            if let Some(mut kids) = children.remove(&c.id) {
-                // Oldest first among siblings; reversed for the stack.
-                kids.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
-                stack.extend(kids);
-            }
-            out.push(c);
-        }
-    }
-    out
 }

@@ -125,6 +125,49 @@ impl ApiError {
         )
     }
 
+    /// No comment with this id that the request may act on in this thread.
+    pub fn comment_not_found(lang: Lang) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "comment_not_found",
+            lang.t(
+                "Không tìm thấy bình luận này.",
+                "No such comment in this thread.",
+            )
+            .to_owned(),
+        )
+    }
+
+    /// A missing or wrong edit token.
+    pub fn not_your_comment(lang: Lang) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "not_your_comment",
+            lang.t(
+                "Bạn chỉ có thể sửa hoặc xoá bình luận của mình, trên thiết bị đã gửi nó.",
+                "You can only edit or delete your own comment, from the device that posted it.",
+            )
+            .to_owned(),
+        )
+    }
+
+    /// The edit window (`--edit-window-secs`) has passed.
+    pub fn edit_window_closed(lang: Lang, window_secs: u64) -> Self {
+        let minutes = window_secs.div_ceil(60);
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "edit_window_closed",
+            match lang {
+                Lang::Vi => {
+                    format!("Chỉ có thể sửa hoặc xoá bình luận trong {minutes} phút sau khi gửi.")
+                }
+                Lang::En => format!(
+                    "A comment can only be edited or deleted within {minutes} minutes of posting."
+                ),
+            },
+        )
+    }
+
     /// Generic error for a bare status produced outside our handlers.
     pub fn from_status(status: StatusCode) -> Self {
         let (code, message) = match status {

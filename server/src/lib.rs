@@ -14,6 +14,7 @@ pub mod error;
 pub mod i18n;
 pub mod iphint;
 pub mod moderation;
+pub mod owner;
 pub mod ratelimit;
 pub mod seed;
 pub mod spam;
@@ -99,7 +100,8 @@ pub async fn start(
             "search text filled in for older comments"
         );
     }
-    let state = AppState::new(store.clone(), args, hasher, blocklist);
+    let edit_keys = owner::EditKeys::load(&store, args.edit_token_secret.as_deref()).await?;
+    let state = AppState::new(store.clone(), args, hasher, edit_keys, blocklist);
     let janitor = tokio::spawn(janitor(store.clone(), args.trash_days.max(1)));
     let router = build_router(state, args)?;
     let listener = TcpListener::bind(args.addr).await?;

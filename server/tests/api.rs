@@ -873,7 +873,13 @@ async fn openapi_covers_routes(b: Backend) {
         }
     }
     // Every listed API route is really served (not 404 / 405).
-    let comment = s.add("demo", "An", "để báo cáo", None).await;
+    let (_, created) = s
+        .comment("demo", json!({"author": "An", "body": "để báo cáo"}))
+        .await;
+    let comment = created["comment"]["id"].as_str().unwrap().to_owned();
+    let edit_token = created["edit_token"].as_str().unwrap().to_owned();
+    let payload =
+        json!({"body": "x", "threads": [], "reason": "spam", "device": "route-test-device-1"});
     for (method, path) in ykien_server::api::ROUTES {
         let path = path
             .replace("/comments/{id}", &format!("/comments/{comment}"))
@@ -881,12 +887,13 @@ async fn openapi_covers_routes(b: Backend) {
             .replace("{id}", "demo");
         let req = match *method {
             "get" => s.client.get(s.url(&path)),
-            "post" => s
-                .client
-                .post(s.url(&path))
-                .json(&json!({"body": "x", "threads": [], "reason": "spam"})),
+            "post" => s.client.post(s.url(&path)).json(&payload),
+            // The author's own routes (edit, delete) and unlike.
+            "patch" => s.client.patch(s.url(&path)).json(&payload),
+            "delete" => s.client.delete(s.url(&path)).json(&payload),
             m => panic!("unexpected method {m}"),
-        };
+        }
+        .bearer_auth(&edit_token);
         let st = req.send().await.unwrap().status();
         assert!(st.is_success(), "{method} {path} -> {st}");
     }

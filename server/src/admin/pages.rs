@@ -44,6 +44,7 @@ fn status_label(t: &T, s: Status) -> &'static str {
         Status::Pending => t.status_pending,
         Status::Rejected => t.status_rejected,
         Status::Deleted => t.status_deleted,
+        Status::Withdrawn => t.status_withdrawn,
     }
 }
 

@@ -1,4 +1,5 @@
-//! `GET` and `POST /api/v1/threads/{thread}/comments`.
+//! `GET` and `POST /api/v1/threads/{thread}/comments`, and
+//! `GET /api/v1/threads/{thread}/comments/{id}/replies`.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -14,8 +15,12 @@ use serde::{Deserialize, Serialize};
 use super::{check_thread, now_ms, rfc3339_ms, ApiJson};
 use crate::app::AppState;
 use crate::cache::PageKey;
-use crate::db::{Cursor, InsertOutcome, NewComment, Status, StoredComment};
+use crate::db::{
+    Around, Cursor, InsertOutcome, ListRequest, Listed, NewComment, Sort, SortKey, SortedPage,
+    Status, StoredComment, Viewer,
+};
 use crate::error::ApiError;
+use crate::i18n::Lang;
 use crate::validate;
 
 const DEFAULT_LIMIT: i64 = 50;
@@ -23,6 +28,12 @@ const MAX_LIMIT: i64 = 100;
 /// Pending tokens honoured per request (a reader rarely has more than a few).
 const MAX_PENDING_TOKENS: usize = 50;
 const MAX_IDEMPOTENCY_KEY: usize = 128;
+/// `replies=N` takes 0..=100.
+const MAX_REPLIES: usize = 100;
+/// `around=` returns at most this many top-level comments.
+pub const MAX_AROUND: i64 = 500;
+/// Longest cursor accepted (a replies cursor grows with the nesting depth).
+const MAX_CURSOR: usize = 8192;
 
 #[derive(Debug, Serialize)]
 pub struct CommentView {
@@ -33,32 +44,55 @@ pub struct CommentView {
     pub body: String,
     pub created_at: String,
     pub status: &'static str,
+    pub likes: i64,
+    /// Published replies shown below it, all depths.
+    pub reply_count: i64,
+    pub edited_at: Option<String>,
 }
 
-impl From<StoredComment> for CommentView {
-    fn from(c: StoredComment) -> Self {
+impl From<Listed> for CommentView {
+    fn from(l: Listed) -> Self {
+        let c = l.comment;
+        let withdrawn = c.status == Status::Withdrawn;
         Self {
             id: c.id,
             thread: c.thread,
             parent_id: c.parent_id,
             // Rows written before guest names were stored as "no name" may
-            // still hold "Khách" or "Guest"; answer as for newer ones.
-            author: if validate::is_guest_name(&c.author) {
+            // still hold "Khách" or "Guest"; answer as for newer ones. What
+            // its author deleted is a placeholder without name or text.
+            author: if withdrawn || validate::is_guest_name(&c.author) {
                 String::new()
             } else {
                 c.author
             },
-            body: c.body,
+            body: if withdrawn { String::new() } else { c.body },
             created_at: rfc3339_ms(c.created_at),
-            // Only the author (by pending token or idempotent replay) ever
-            // gets a comment that is not published: a deleted one is told to
-            // them as rejected, like one the desk rejected.
+            // Only the author (by pending or edit token, or idempotent
+            // replay) ever gets a comment that is pending or rejected: a
+            // deleted one is told to them as rejected, like one the desk
+            // rejected. `deleted` is what the author deleted themself.
             status: match c.status {
                 Status::Published => "published",
                 Status::Pending => "pending",
                 Status::Rejected | Status::Deleted => "rejected",
+                Status::Withdrawn => "deleted",
             },
+            likes: c.likes.max(0),
+            reply_count: l.reply_count,
+            edited_at: c.edited_at.map(rfc3339_ms),
         }
+    }
+}
+
+impl From<StoredComment> for CommentView {
+    /// A comment without replies (a new one).
+    fn from(c: StoredComment) -> Self {
+        Listed {
+            comment: c,
+            reply_count: 0,
+        }
+        .into()
     }
 }
 
@@ -73,6 +107,16 @@ pub struct ListResponse {
 /// deserialisation rejection.
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+    pending: Option<String>,
+    sort: Option<String>,
+    replies: Option<String>,
+    around: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RepliesQuery {
     limit: Option<String>,
     cursor: Option<String>,
     pending: Option<String>,
@@ -92,32 +136,97 @@ fn decode_cursor(s: &str) -> Option<Cursor> {
     })
 }
 
-pub async fn list(
-    State(st): State<AppState>,
-    Path(thread): Path<String>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, ApiError> {
-    check_thread(&thread)?;
-    let limit = match q.limit.as_deref().filter(|s| !s.is_empty()) {
-        None => DEFAULT_LIMIT,
+/// A cursor of the main list: the sort it belongs to and the key of the
+/// last top-level comment. `newest` keeps the original format (`TS:ID`), so
+/// cursors handed out before sorting existed stay valid; `oldest` is
+/// `o:TS:ID`, `top` `t:LIKES:TS:ID`; all base64url.
+pub fn encode_sorted(sort: Sort, k: &SortKey) -> String {
+    match sort {
+        Sort::Newest => encode_cursor(&Cursor {
+            created_at: k.created_at,
+            id: k.id.clone(),
+        }),
+        Sort::Oldest => URL_SAFE_NO_PAD.encode(format!("o:{}:{}", k.created_at, k.id)),
+        Sort::Top => URL_SAFE_NO_PAD.encode(format!("t:{}:{}:{}", k.likes, k.created_at, k.id)),
+    }
+}
+
+pub fn decode_sorted(s: &str) -> Option<(Sort, SortKey)> {
+    if s.len() > MAX_CURSOR {
+        return None;
+    }
+    let raw = URL_SAFE_NO_PAD.decode(s).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    if let Some(rest) = text.strip_prefix("o:") {
+        let (ts, id) = rest.split_once(':')?;
+        return Some((
+            Sort::Oldest,
+            SortKey {
+                likes: 0,
+                created_at: ts.parse().ok()?,
+                id: id.to_owned(),
+            },
+        ));
+    }
+    if let Some(rest) = text.strip_prefix("t:") {
+        let mut parts = rest.splitn(3, ':');
+        let likes = parts.next()?.parse().ok()?;
+        let ts = parts.next()?.parse().ok()?;
+        let id = parts.next()?;
+        return Some((
+            Sort::Top,
+            SortKey {
+                likes,
+                created_at: ts,
+                id: id.to_owned(),
+            },
+        ));
+    }
+    let c = decode_cursor(s)?;
+    Some((
+        Sort::Newest,
+        SortKey {
+            likes: 0,
+            created_at: c.created_at,
+            id: c.id,
+        },
+    ))
+}
+
+/// A cursor of the replies endpoint: `r:` and the position of the last
+/// reply (see `db::Tree::position`) as JSON, base64url.
+fn encode_replies_cursor(pos: &[(i64, String)]) -> String {
+    let json = serde_json::to_string(pos).unwrap_or_else(|_| "[]".into());
+    URL_SAFE_NO_PAD.encode(format!("r:{json}"))
+}
+
+fn decode_replies_cursor(s: &str) -> Option<Vec<(i64, String)>> {
+    if s.len() > MAX_CURSOR {
+        return None;
+    }
+    let raw = URL_SAFE_NO_PAD.decode(s).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let pos: Vec<(i64, String)> = serde_json::from_str(text.strip_prefix("r:")?).ok()?;
+    (!pos.is_empty()).then_some(pos)
+}
+
+fn parse_limit(raw: Option<&str>) -> Result<i64, ApiError> {
+    match raw.filter(|s| !s.is_empty()) {
+        None => Ok(DEFAULT_LIMIT),
         Some(s) => s
             .parse::<i64>()
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
             .ok_or_else(|| {
                 ApiError::bad_request("invalid_limit", "limit must be an integer from 1 to 100")
-            })?,
-    };
-    let cursor = match q.cursor.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(
-            decode_cursor(s)
-                .ok_or_else(|| ApiError::bad_request("invalid_cursor", "Malformed cursor"))?,
-        ),
-    };
-    let tokens: Vec<String> = q
-        .pending
-        .as_deref()
+            }),
+    }
+}
+
+/// The reader's own comments they hold a token for: `pending=` takes
+/// pending tokens and edit tokens alike.
+fn viewer_of(pending: Option<&str>) -> Viewer {
+    let tokens: Vec<String> = pending
         .unwrap_or("")
         .split(',')
         .map(str::trim)
@@ -125,18 +234,37 @@ pub async fn list(
         .take(MAX_PENDING_TOKENS)
         .map(str::to_owned)
         .collect();
+    Viewer {
+        edit_hashes: tokens.iter().map(|t| crate::owner::token_hash(t)).collect(),
+        pending_tokens: tokens,
+    }
+}
 
-    // Pending tokens make a response personal: never cache those.
-    let cache_key = (tokens.is_empty() && st.pages.enabled()).then(|| PageKey {
-        thread: thread.clone(),
+fn bad(lang: Lang, code: &'static str, vi: &str, en: &str) -> ApiError {
+    ApiError::bad_request(code, lang.t(vi, en).to_owned())
+}
+
+/// Serves a personal-free answer from the page cache, or renders and caches
+/// it. `variant` is everything but thread and limit that selects the answer.
+async fn cached(
+    st: &AppState,
+    thread: &str,
+    limit: i64,
+    variant: Option<String>,
+    viewer: &Viewer,
+    render: impl std::future::Future<Output = Result<Bytes, ApiError>>,
+) -> Result<Response, ApiError> {
+    // Tokens make a response personal: never cache those.
+    let cache_key = (viewer.is_anonymous() && st.pages.enabled()).then(|| PageKey {
+        thread: thread.to_owned(),
         limit,
-        cursor: q.cursor.clone().filter(|c| !c.is_empty()),
+        cursor: variant,
     });
     // Read the version before the page: a page rendered afterwards is at
     // least as new as the version it is stored under.
     let version = match &cache_key {
         Some(key) => {
-            let v = st.store.thread_version(&thread).await?;
+            let v = st.store.thread_version(thread).await?;
             if let Some(body) = st.pages.get(key, v) {
                 return Ok(json_bytes(body));
             }
@@ -144,24 +272,203 @@ pub async fn list(
         }
         None => None,
     };
-
-    let page = st
-        .store
-        .list_page(&thread, limit, cursor.as_ref(), &tokens)
-        .await?;
-    let out = ListResponse {
-        comments: page.comments.into_iter().map(CommentView::from).collect(),
-        next_cursor: page.next_cursor.as_ref().map(encode_cursor),
-        total: page.total,
-    };
-    let body = Bytes::from(serde_json::to_vec(&out).map_err(|e| {
-        tracing::error!(error = %e, "serialising a page failed");
-        ApiError::internal()
-    })?);
+    let body = render.await?;
     if let (Some(key), Some(v)) = (cache_key, version) {
         st.pages.put(key, v, body.clone());
     }
     Ok(json_bytes(body))
+}
+
+fn to_json<T: Serialize>(out: &T) -> Result<Bytes, ApiError> {
+    Ok(Bytes::from(serde_json::to_vec(out).map_err(|e| {
+        tracing::error!(error = %e, "serialising a page failed");
+        ApiError::internal()
+    })?))
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    Path(thread): Path<String>,
+    Query(q): Query<ListQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = Lang::from_headers(&headers);
+    check_thread(&thread)?;
+    let limit = parse_limit(q.limit.as_deref())?;
+    let sort = match q.sort.as_deref().filter(|s| !s.is_empty()) {
+        None => Sort::Newest,
+        Some(s) => Sort::parse(s).ok_or_else(|| {
+            bad(
+                lang,
+                "invalid_sort",
+                "Cách sắp xếp phải là newest, oldest hoặc top.",
+                "sort must be newest, oldest or top.",
+            )
+        })?,
+    };
+    let replies = match q.replies.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse::<usize>()
+                .ok()
+                .filter(|n| *n <= MAX_REPLIES)
+                .ok_or_else(|| {
+                    bad(
+                        lang,
+                        "invalid_replies",
+                        "replies phải là số nguyên từ 0 đến 100.",
+                        "replies must be an integer from 0 to 100.",
+                    )
+                })?,
+        ),
+    };
+    let cursor_text = q.cursor.clone().filter(|c| !c.is_empty());
+    let after = match cursor_text.as_deref() {
+        None => None,
+        Some(s) => {
+            let (of, key) = decode_sorted(s)
+                .ok_or_else(|| ApiError::bad_request("invalid_cursor", "Malformed cursor"))?;
+            if of != sort {
+                return Err(bad(
+                    lang,
+                    "invalid_cursor",
+                    "Con trỏ trang này thuộc về một cách sắp xếp khác.",
+                    "This cursor belongs to another sort order.",
+                ));
+            }
+            Some(key)
+        }
+    };
+    let around = q.around.clone().filter(|a| !a.is_empty());
+    if around.is_some() && after.is_some() {
+        return Err(bad(
+            lang,
+            "invalid_cursor",
+            "Không dùng cursor cùng với around.",
+            "cursor cannot be combined with around.",
+        ));
+    }
+    let viewer = viewer_of(q.pending.as_deref());
+
+    // The default answer keeps its original cache key.
+    let variant = if sort == Sort::Newest && replies.is_none() && around.is_none() {
+        cursor_text.clone()
+    } else {
+        Some(format!(
+            "sort={}&replies={}&around={}&cursor={}",
+            sort.as_str(),
+            replies.map_or("all".to_owned(), |n| n.to_string()),
+            around.as_deref().unwrap_or(""),
+            cursor_text.as_deref().unwrap_or("")
+        ))
+    };
+    let render = async {
+        let req = ListRequest {
+            thread: &thread,
+            sort,
+            limit,
+            after: after.as_ref(),
+            viewer: &viewer,
+            replies,
+        };
+        let page: SortedPage = match around.as_deref() {
+            None => st.store.list_sorted(&req).await?,
+            Some(target) => match st.store.list_around(&req, target, MAX_AROUND).await? {
+                Around::Page(p) => p,
+                Around::NotFound => {
+                    return Err(ApiError::new(
+                        StatusCode::NOT_FOUND,
+                        "not_found",
+                        lang.t(
+                            "Không tìm thấy bình luận này.",
+                            "No such comment in this thread.",
+                        )
+                        .to_owned(),
+                    ))
+                }
+                Around::TooFar => {
+                    return Err(ApiError::new(
+                        StatusCode::NOT_FOUND,
+                        "too_far",
+                        match lang {
+                            Lang::Vi => format!(
+                            "Bình luận này nằm quá xa đầu danh sách (quá {MAX_AROUND} bình luận)."
+                        ),
+                            Lang::En => format!(
+                            "This comment is too far down the list (beyond {MAX_AROUND} comments)."
+                        ),
+                        },
+                    ))
+                }
+            },
+        };
+        to_json(&ListResponse {
+            comments: page.comments.into_iter().map(CommentView::from).collect(),
+            next_cursor: page.next.as_ref().map(|k| encode_sorted(sort, k)),
+            total: page.total,
+        })
+    };
+    cached(&st, &thread, limit, variant, &viewer, render).await
+}
+
+/// `GET /api/v1/threads/{thread}/comments/{id}/replies`: the replies of a
+/// top-level comment in display order (depth first, oldest first among
+/// siblings: the order of the main list), paged by cursor.
+pub async fn replies(
+    State(st): State<AppState>,
+    Path((thread, id)): Path<(String, String)>,
+    Query(q): Query<RepliesQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = Lang::from_headers(&headers);
+    check_thread(&thread)?;
+    let limit = parse_limit(q.limit.as_deref())?;
+    let cursor_text = q.cursor.clone().filter(|c| !c.is_empty());
+    let after = match cursor_text.as_deref() {
+        None => None,
+        Some(s) => Some(
+            decode_replies_cursor(s)
+                .ok_or_else(|| ApiError::bad_request("invalid_cursor", "Malformed cursor"))?,
+        ),
+    };
+    let viewer = viewer_of(q.pending.as_deref());
+    let variant = Some(format!(
+        "replies-of={id}&cursor={}",
+        cursor_text.as_deref().unwrap_or("")
+    ));
+    let render = async {
+        let tree = st
+            .store
+            .replies_tree(&thread, &id, &viewer)
+            .await?
+            .ok_or_else(|| ApiError::comment_not_found(lang))?;
+        let total = tree.nodes[0].reply_count;
+        let positions: Vec<Vec<(i64, String)>> =
+            (1..tree.nodes.len()).map(|i| tree.position(i)).collect();
+        let mut items: Vec<(Listed, Vec<(i64, String)>)> = tree
+            .nodes
+            .into_iter()
+            .skip(1)
+            .zip(positions)
+            .filter(|(_, pos)| after.as_ref().is_none_or(|a| pos > a))
+            .take(limit as usize + 1)
+            .collect();
+        let next_cursor = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|(_, pos)| encode_replies_cursor(pos))
+        } else {
+            None
+        };
+        to_json(&ListResponse {
+            comments: items
+                .into_iter()
+                .map(|(l, _)| CommentView::from(l))
+                .collect(),
+            next_cursor,
+            total,
+        })
+    };
+    cached(&st, &thread, limit, variant, &viewer, render).await
 }
 
 fn json_bytes(body: Bytes) -> Response {
@@ -193,6 +500,12 @@ struct CreateResponse {
     comment: CommentView,
     #[serde(skip_serializing_if = "Option::is_none")]
     pending_token: Option<String>,
+    /// Lets the author edit or delete the comment (`Authorization: Bearer`)
+    /// until `editable_until`; also honoured by `?pending=`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edit_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    editable_until: Option<String>,
 }
 
 /// The client address used for rate limiting and network hints.
@@ -266,7 +579,8 @@ pub async fn create(
                 .store
                 .comment_in_thread(&thread, pid)
                 .await?
-                .filter(|p| p.status != Status::Rejected)
+                // A comment its author deleted takes no new replies.
+                .filter(|p| !matches!(p.status, Status::Rejected | Status::Withdrawn))
                 .ok_or_else(|| {
                     ApiError::unprocessable(
                         "parent_not_found",
@@ -299,6 +613,7 @@ pub async fn create(
     };
 
     let id = uuid::Uuid::new_v4().simple().to_string();
+    let edit_hash = crate::owner::token_hash(&st.edit_keys.token(&id));
     let (status, pending_token) = if held_reason.is_some() {
         (
             Status::Pending,
@@ -322,8 +637,9 @@ pub async fn create(
     let meta = crate::db::CommentMeta {
         ip_hint: Some(&ip_hint),
         held_reason: held_reason.as_deref(),
+        edit_token_hash: Some(&edit_hash),
     };
-    let stored = match st.store.insert_comment_with(&new, meta).await? {
+    let (stored, replay) = match st.store.insert_comment_with(&new, meta).await? {
         InsertOutcome::Created(c) => {
             if c.status == Status::Pending {
                 st.alerts.notify(crate::alerts::Event {
@@ -340,23 +656,43 @@ pub async fn create(
                 chars = ykien_text::count_chars_nfc(&c.body),
                 "comment stored"
             );
-            c
+            (c, false)
         }
         InsertOutcome::Existing(c) => {
             tracing::info!(comment_id = %c.id, thread = %c.thread, "idempotent replay");
-            c
+            (c, true)
         }
     };
 
     let (code, token) = match stored.status {
         Status::Published => (StatusCode::CREATED, None),
-        Status::Pending | Status::Rejected | Status::Deleted => {
+        // Deleted by its author since (an idempotent replay): as first answered.
+        Status::Withdrawn if stored.pending_token.is_none() => (StatusCode::CREATED, None),
+        Status::Pending | Status::Rejected | Status::Deleted | Status::Withdrawn => {
             (StatusCode::ACCEPTED, stored.pending_token.clone())
         }
     };
+    // The token is derived from the id, so a replay answers with the same one;
+    // comments stored before edit tokens existed have none.
+    let edit_token = Some(st.edit_keys.token(&stored.id))
+        .filter(|t| crate::owner::token_matches(stored.edit_token_hash.as_deref(), t));
+    let editable_until = edit_token.as_ref().map(|_| {
+        rfc3339_ms(stored.created_at + (st.cfg.edit_window_secs.min(1 << 40) as i64) * 1000)
+    });
+    // A replay shows the comment as it is now (e.g. edited, liked).
+    let listed = if replay {
+        st.store.listed(stored).await?
+    } else {
+        Listed {
+            comment: stored,
+            reply_count: 0,
+        }
+    };
     let body = CreateResponse {
-        comment: stored.into(),
+        comment: listed.into(),
         pending_token: token,
+        edit_token,
+        editable_until,
     };
     Ok((code, Json(body)).into_response())
 }

@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod comments;
 pub mod counts;
+pub mod own;
 pub mod reports;
 
 use axum::extract::{FromRequest, Request};
@@ -27,6 +28,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/openapi.json"),
     ("post", "/api/v1/threads/{thread}/comments/{id}/reports"),
     ("get", "/api/v1/report-reasons"),
+    ("get", "/api/v1/threads/{thread}/comments/{id}/replies"),
+    ("post", "/api/v1/threads/{thread}/comments/{id}/likes"),
+    ("delete", "/api/v1/threads/{thread}/comments/{id}/likes"),
+    ("patch", "/api/v1/threads/{thread}/comments/{id}"),
+    // Last: it deletes the comment the route test uses.
+    ("delete", "/api/v1/threads/{thread}/comments/{id}"),
 ];
 
 /// The OpenAPI 3.0 description served at `/api/v1/openapi.json`.
@@ -42,6 +49,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/threads/{thread}/comments/{id}/reports",
             axum::routing::post(reports::create),
+        )
+        .route(
+            "/threads/{thread}/comments/{id}",
+            axum::routing::patch(own::edit).delete(own::withdraw),
+        )
+        .route(
+            "/threads/{thread}/comments/{id}/likes",
+            axum::routing::post(own::like).delete(own::unlike),
+        )
+        .route(
+            "/threads/{thread}/comments/{id}/replies",
+            get(comments::replies),
         )
         .route("/report-reasons", get(reports::reasons))
         .route("/counts", get(counts::get_counts).post(counts::post_counts))
@@ -116,6 +135,29 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
         serde_json::from_slice(&bytes)
             .map(ApiJson)
             .map_err(|e| ApiError::bad_request("invalid_json", format!("Invalid JSON: {e}")))
+    }
+}
+
+/// An optional JSON body (e.g. on DELETE): none when the request has no
+/// body, otherwise as [`ApiJson`].
+pub struct MaybeJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for MaybeJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
+        if declared.unwrap_or(0) == 0 && !chunked {
+            return Ok(MaybeJson(None));
+        }
+        ApiJson::<T>::from_request(req, state)
+            .await
+            .map(|ApiJson(v)| MaybeJson(Some(v)))
     }
 }
 

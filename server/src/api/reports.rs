@@ -121,17 +121,7 @@ pub async fn create(
         .comment_in_thread(&thread, &id)
         .await?
         .filter(|c| c.status == Status::Published)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "comment_not_found",
-                lang.t(
-                    "Không tìm thấy bình luận này.",
-                    "No such comment in this thread.",
-                )
-                .to_owned(),
-            )
-        })?;
+        .ok_or_else(|| ApiError::comment_not_found(lang))?;
 
     let reason = input.reason.as_deref().unwrap_or("");
     let Some((code, _, _, text_required)) = REASONS.iter().find(|r| r.0 == reason) else {

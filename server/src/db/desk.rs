@@ -33,6 +33,7 @@ pub enum View {
     /// Published, newest first.
     Published,
     /// Rejected or deleted, most recently moderated first; restorable.
+    /// Also the comments their authors deleted (not restorable).
     Trash,
 }
 
@@ -57,7 +58,7 @@ impl View {
             View::Pending => "status = 'pending'",
             View::Reported => "open_reports > 0 AND status IN ('published', 'pending')",
             View::Published => "status = 'published'",
-            View::Trash => "status IN ('rejected', 'deleted')",
+            View::Trash => "status IN ('rejected', 'deleted', 'withdrawn')",
         }
     }
 
@@ -425,13 +426,19 @@ impl Store {
             let open: i64 = row.try_get("open_reports")?;
             let in_trash = matches!(from, Status::Rejected | Status::Deleted);
             let to = match action {
+                // What its author deleted stays deleted: an editor may only
+                // remove it further (reject or delete, e.g. with its replies
+                // hidden), and restoring that brings back the placeholder.
+                Action::Approve | Action::Restore if from == Status::Withdrawn => continue,
                 Action::Approve if from != Status::Published || open > 0 => Status::Published,
                 Action::Reject if from != Status::Rejected => Status::Rejected,
                 Action::Delete if from != Status::Deleted => Status::Deleted,
                 Action::Restore if in_trash => prev
                     .as_deref()
                     .and_then(Status::parse)
-                    .filter(|s| matches!(s, Status::Published | Status::Pending))
+                    .filter(|s| {
+                        matches!(s, Status::Published | Status::Pending | Status::Withdrawn)
+                    })
                     .unwrap_or(Status::Pending),
                 _ => continue,
             };
@@ -520,6 +527,16 @@ impl Store {
             tx.commit().await?;
             n += self.delete_tree(&id).await?;
         }
+        // What authors deleted keeps its row for its replies' sake; only the
+        // text (kept for the desk until now) goes.
+        sqlx::query(
+            "UPDATE comments SET author = '', body = '', search_text = '' \
+             WHERE status = 'withdrawn' AND COALESCE(moderated_at, created_at) < $1 \
+             AND (body <> '' OR author <> '')",
+        )
+        .bind(cutoff)
+        .execute(&self.write)
+        .await?;
         Ok(n)
     }
 
