@@ -82,7 +82,7 @@ impl Backend {
             return Err(LoadError::Status(answer.status));
         }
         let body = json::parse(&answer.text).map_err(LoadError::NotJson)?;
-        let header = |name: &str| answer.headers.get(name);
+        let header = |name: &str| answer.header(name);
         self.adapter
             .read_list(&body, &header, page)
             .map_err(|e| LoadError::Shape(e.describe()))

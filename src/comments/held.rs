@@ -54,6 +54,11 @@ pub fn load(thread: &str, now_ms: f64) -> Vec<Comment> {
         .collect()
 }
 
+/// Whether anything is remembered for `thread` (without reading it).
+pub fn any(thread: &str) -> bool {
+    storage::get(&key(thread)).is_some()
+}
+
 /// The tokens to send with list requests.
 pub fn tokens(thread: &str, now_ms: f64) -> Vec<String> {
     stored(thread, now_ms)

@@ -116,17 +116,20 @@ fn start(state: &Rc<State>) {
     wasm_bindgen_futures::spawn_local(async move {
         // The section's code downloads while the first page loads.
         let part = Later::spawn(mount::preload());
-        let first = (state.config.adapter == AdapterSource::Default).then(|| {
+        // A reader with comments awaiting approval sends their tokens with the first
+        // page; the section does that itself (reading them is the section's code).
+        let prefetch =
+            state.config.adapter == AdapterSource::Default && !held::any(&state.config.thread);
+        let first = prefetch.then(|| {
             let controller = AbortController::new().ok();
             let signal = controller.as_ref().map(AbortController::signal);
             if let Ok(mut c) = state.controller.try_borrow_mut() {
                 *c = controller;
             }
             let config = &state.config;
-            let tokens = held::tokens(&config.thread, js_sys::Date::now());
             let request = Request {
                 method: "GET".to_owned(),
-                url: first_page_url(&config.api, &config.thread, &tokens),
+                url: first_page_url(&config.api, &config.thread, &[]),
                 headers: Vec::new(),
                 body: None,
             };

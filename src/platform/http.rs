@@ -2,14 +2,18 @@
 //! timeout, an abort signal and status/content checks, and turns every failure into
 //! a [`LoadError`] that tells "could not reach", "took too long" and "reached, but
 //! wrong" apart.
+//!
+//! The browser's `fetch` through web-sys, without a wrapper crate: what the widget
+//! needs of one is a few lines, and every byte here is in every reader's download.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use gloo_net::http::{Headers, Method, RequestBuilder};
 use gloo_timers::callback::Timeout;
-use web_sys::{AbortController, AbortSignal, RequestCredentials};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, Headers, RequestCredentials, RequestInit};
 
 use crate::article::source::{parse_article, Article};
 use crate::comments::adapter::{Credentials, Request};
@@ -20,6 +24,23 @@ pub struct Answer {
     pub status: u16,
     pub headers: Headers,
     pub text: String,
+}
+
+impl Answer {
+    /// A response header (case-insensitive), if present.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).ok().flatten()
+    }
+}
+
+/// "TypeError: Failed to fetch", as the console would show a thrown error.
+fn error_text(e: &JsValue) -> String {
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(e) => format!("{}: {}", String::from(e.name()), String::from(e.message())),
+        None => e
+            .as_string()
+            .unwrap_or_else(|| "an unknown error".to_owned()),
+    }
 }
 
 /// Sends `request` and reads the whole answer, giving up after `timeout_ms` (the
@@ -71,37 +92,48 @@ pub async fn send(
         LoadError::Network(format!("{detail}{hint}"))
     };
 
-    let method = Method::from_bytes(request.method.as_bytes()).unwrap_or(Method::GET);
-    // Built by hand: gloo's header setter throws on a value the browser refuses,
-    // and one bad configured header must not take the widget down.
-    let raw = web_sys::Headers::new().map_err(|_| LoadError::Network("Headers".into()))?;
-    let _ = raw.set("Accept", "application/json");
+    // Headers one by one: the browser refuses some values, and one bad configured
+    // header must not take the widget down.
+    let headers = Headers::new().map_err(|_| LoadError::Network("Headers".into()))?;
+    let _ = headers.set("Accept", "application/json");
     for (name, value) in &request.headers {
-        if raw.set(name, value).is_err() {
+        if headers.set(name, value).is_err() {
             crate::platform::dom::console_warn(&format!(
                 "ykien: header {name} was refused by the browser and not sent"
             ));
         }
     }
-    let builder = RequestBuilder::new(&request.url)
-        .method(method)
-        .headers(Headers::from_raw(raw))
-        .credentials(match credentials {
-            Credentials::Omit => RequestCredentials::Omit,
-            Credentials::SameOrigin => RequestCredentials::SameOrigin,
-            Credentials::Include => RequestCredentials::Include,
-        })
-        .abort_signal(Some(&controller.signal()));
-    let built = match &request.body {
-        Some(body) => builder.body(body.as_str()),
-        None => builder.build(),
+    let init = RequestInit::new();
+    init.set_method(&request.method);
+    init.set_headers(&headers);
+    init.set_credentials(match credentials {
+        Credentials::Omit => RequestCredentials::Omit,
+        Credentials::SameOrigin => RequestCredentials::SameOrigin,
+        Credentials::Include => RequestCredentials::Include,
+    });
+    init.set_signal(Some(&controller.signal()));
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
     }
-    .map_err(|e| LoadError::Network(e.to_string()))?;
-    let response = built.send().await.map_err(|e| failed(e.to_string()))?;
+    let built = web_sys::Request::new_with_str_and_init(&request.url, &init)
+        .map_err(|e| LoadError::Network(error_text(&e)))?;
+    let window = web_sys::window().ok_or_else(|| LoadError::Network("no window".into()))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&built))
+        .await
+        .map_err(|e| failed(error_text(&e)))?
+        .dyn_into()
+        .map_err(|_| LoadError::Network("fetch gave no Response".into()))?;
     let status = response.status();
     let headers = response.headers();
     // A body cut off mid-stream is a network failure, not an empty answer.
-    let text = response.text().await.map_err(|e| failed(e.to_string()))?;
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(|e| failed(error_text(&e)))?
+            .as_string()
+            .unwrap_or_default(),
+        Err(e) => return Err(failed(error_text(&e))),
+    };
     Ok(Answer {
         status,
         headers,
