@@ -48,6 +48,8 @@ const CSS_MARKER: &str = "\"__WIDGET_CSS__\"";
 pub const BUDGET_BEFORE_COMMENTS: u64 = 75 * 1024;
 /// With the comments: everything a reader who reads and writes comments downloads.
 pub const BUDGET_WITH_COMMENTS: u64 = 150 * 1024;
+/// `ykien-count.js`, all a listing page downloads.
+pub const BUDGET_COUNT_SCRIPT: u64 = 2 * 1024;
 
 /// When the browser fetches a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +58,8 @@ pub enum Loads {
     AtOnce,
     /// When the comment section comes near the viewport.
     WithComments,
+    /// On listing pages, instead of the widget (`ykien-count.js`).
+    Listing,
 }
 
 impl Loads {
@@ -63,11 +67,12 @@ impl Loads {
         match self {
             Loads::AtOnce => "at once",
             Loads::WithComments => "with the comments",
+            Loads::Listing => "on listing pages",
         }
     }
 
     fn parse(s: &str) -> Option<Loads> {
-        [Loads::AtOnce, Loads::WithComments]
+        [Loads::AtOnce, Loads::WithComments, Loads::Listing]
             .into_iter()
             .find(|l| l.label() == s)
     }
@@ -101,7 +106,11 @@ impl Report {
     pub fn totals(&self, with_comments: bool) -> Totals {
         self.files
             .iter()
-            .filter(|f| with_comments || f.loads == Loads::AtOnce)
+            .filter(|f| match f.loads {
+                Loads::AtOnce => true,
+                Loads::WithComments => with_comments,
+                Loads::Listing => false,
+            })
             .fold(Totals::default(), |t, f| Totals {
                 raw: t.raw + f.raw,
                 gzip: t.gzip + f.gzip,
@@ -123,6 +132,17 @@ impl Report {
                     t.gzip
                 ));
             }
+        }
+        let count = self
+            .files
+            .iter()
+            .filter(|f| f.loads == Loads::Listing)
+            .map(|f| f.gzip)
+            .sum::<u64>();
+        if count > BUDGET_COUNT_SCRIPT {
+            over.push(format!(
+                "ykien-count.js: {count} bytes gzip, over the {BUDGET_COUNT_SCRIPT} byte budget"
+            ));
         }
         if over.is_empty() {
             Ok(())
@@ -191,12 +211,13 @@ pub fn build(root: &Path) -> Result<Report, String> {
     let dist = root.join("dist");
     let loader = read(&root.join("js/loader.js"))?;
     let script_url = read(&root.join("js/script-url.js"))?;
+    let count_script = read(&root.join("js/count.js"))?;
     let styles = css::js_string(&css::minify(&read(&root.join("styles/widget.css"))?));
 
     let stamp_path = target.join("ykien-dist.stamp");
     let stamp = input_stamp(
         &fs::read(&raw_wasm).map_err(|e| format!("reading {}: {e}", raw_wasm.display()))?,
-        &format!("{loader}\n{script_url}\n{styles}"),
+        &format!("{loader}\n{script_url}\n{count_script}\n{styles}"),
         &tool_versions(root),
     );
     if fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str()) {
@@ -306,6 +327,16 @@ pub fn build(root: &Path) -> Result<Report, String> {
             stage.join("script-url.js").display()
         ))
         .arg(format!("--outfile={}", dist.join("ykien.js").display())))?;
+    // The listing pages' count script: on its own, minified only.
+    run(Command::new(root.join("node_modules/.bin/esbuild"))
+        .arg(root.join("js/count.js"))
+        .args([
+            "--minify",
+            "--target=es2017",
+            "--legal-comments=inline",
+            "--log-level=warning",
+        ])
+        .arg(format!("--outfile={}", dist.join(COUNT_SCRIPT).display())))?;
     write(&dist.join(&main_name), &main)?;
     write(&dist.join(&comments_name), &comments)?;
 
@@ -314,6 +345,7 @@ pub fn build(root: &Path) -> Result<Report, String> {
         ("ykien.js".to_owned(), Loads::AtOnce),
         (main_name, Loads::AtOnce),
         (comments_name, Loads::WithComments),
+        (COUNT_SCRIPT.to_owned(), Loads::Listing),
     ] {
         let bytes = fs::read(dist.join(&name)).map_err(|e| format!("reading dist/{name}: {e}"))?;
         let gz = gzip(&bytes)?;
@@ -333,6 +365,9 @@ pub fn build(root: &Path) -> Result<Report, String> {
     write(&stamp_path, stamp.as_bytes())?;
     Ok(Report { files })
 }
+
+/// Comment counts for listing pages (js/count.js).
+pub const COUNT_SCRIPT: &str = "ykien-count.js";
 
 /// The comment section's part as wasm-split-cli names it (one split point).
 const CHUNK: &str = "split_comments.wasm";

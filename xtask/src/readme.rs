@@ -57,16 +57,23 @@ pub fn render(report: &Report) -> String {
         ));
     }
     let (before, with) = (report.totals(false), report.totals(true));
+    let count = report
+        .files
+        .iter()
+        .find(|f| f.name == crate::dist::COUNT_SCRIPT)
+        .map_or(0, |f| f.gzip);
     out.push_str(&format!(
         "\nA reader of the article downloads {:.1} KiB with gzip ({:.1} KiB with brotli; \
          budget {:.0} KiB gzip); one who reads the comments {:.1} KiB ({:.1} KiB; budget \
-         {:.0} KiB). The budgets are in `xtask/src/dist.rs`.\n",
+         {:.0} KiB); a listing page's count script {} B. The budgets are in \
+         `xtask/src/dist.rs`.\n",
         before.gzip as f64 / 1024.0,
         before.brotli as f64 / 1024.0,
         BUDGET_BEFORE_COMMENTS as f64 / 1024.0,
         with.gzip as f64 / 1024.0,
         with.brotli as f64 / 1024.0,
-        BUDGET_WITH_COMMENTS as f64 / 1024.0
+        BUDGET_WITH_COMMENTS as f64 / 1024.0,
+        count
     ));
     out.push_str(END);
     out
