@@ -359,7 +359,10 @@ var CSS = "__WIDGET_CSS__";
         var size = config.scaleComments === "off" ? "" : "fs-" + (scale < 0 ? 1 : scale);
         // An adapter fetched from a URL: the module shows no form until it is in.
         var withForm = !config.adapter || config.adapter.charAt(0) === "{";
-        put(draw("ykien-comments", commentsPlaceholder(t, config, withForm), lang, size));
+        var section = draw("ykien-comments", commentsPlaceholder(t, config, withForm), lang, size);
+        // A link to "#ykien-comments" (a listing page's count) lands here.
+        if (!document.getElementById("ykien-comments")) section.id = "ykien-comments";
+        put(section);
       }
       out.forEach(function (host) {
         host.__ykienTheme = watchTheme(host, (config.theme || "auto").toLowerCase());

@@ -135,6 +135,9 @@ fn default_anchor(place: &Place) -> Anchor {
 
 type BuildError = (Anchor, Vec<ConfigError>);
 
+/// The id of the page's (first) comment section.
+const COMMENTS_ID: &str = "ykien-comments";
+
 fn lookup(doc: &Document, key: &str, selector: &str) -> Result<Element, ConfigError> {
     query(doc, selector).map_err(|e| match e {
         LookupError::Invalid => ConfigError::new(key, "a valid CSS selector", Some(selector)),
@@ -217,6 +220,10 @@ fn build(
         };
         let host = host_at("ykien-comments", &anchor, widget)
             .ok_or_else(|| (main_anchor.clone(), vec![dom_failure()]))?;
+        // So a link to "#ykien-comments" (a listing page's count) lands here.
+        if doc.get_element_by_id(COMMENTS_ID).is_none() {
+            host.host.set_id(COMMENTS_ID);
+        }
         widget.comments = Some(Slot::mount(
             doc,
             &host.host,

@@ -81,8 +81,12 @@ impl FakeApi {
                         }
                         Reply::Json(status, text) => (status, text),
                         Reply::Held(status, text) => {
-                            let released = js_sys::Promise::new(&mut |resolve, _| {
+                            // Like a real fetch, an aborted request rejects.
+                            let signal = request.signal();
+                            let released = js_sys::Promise::new(&mut |resolve, reject| {
                                 *gate.borrow_mut() = Some(resolve);
+                                let _ = signal
+                                    .add_event_listener_with_callback("abort", &reject);
                             });
                             JsFuture::from(released).await?;
                             (status, text)
@@ -686,4 +690,180 @@ async fn after_a_panic_every_widget_says_so_in_its_language() {
         "Something went wrong. Please reload the page."
     );
     assert!(find(&vi, "textarea").is_none(), "the frozen widget is gone");
+}
+
+/// Polls like `wait_for`, for up to `ms` (timeouts take seconds).
+async fn wait_long<T>(what: &str, ms: i32, mut find: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..ms / 20 {
+        if let Some(v) = find() {
+            return v;
+        }
+        sleep(20).await;
+        yew::scheduler::flush().await;
+    }
+    panic!("timed out after {ms} ms waiting for {what}");
+}
+
+#[wasm_bindgen_test]
+async fn a_send_without_an_answer_in_time_can_be_sent_again_as_the_same_request() {
+    clear_storage();
+    let posts = Rc::new(RefCell::new(0));
+    let api = {
+        let posts = posts.clone();
+        FakeApi::install(move |s| {
+            if s.method != "POST" {
+                return list(vec![comment("a", None, "Lan", "Một")]);
+            }
+            *posts.borrow_mut() += 1;
+            if *posts.borrow() == 1 {
+                // Never answered: the widget must give up after its write timeout.
+                return Reply::Held(201, String::new());
+            }
+            Reply::Json(
+                201,
+                serde_json::json!({"comment": comment("late", None, "Hà", "Có đến không?")})
+                    .to_string(),
+            )
+        })
+    };
+    // data-timeout=1: reads 1 s, creates 2 s.
+    let (host, _handle) = mount("t-timeout", &[("timeout", "1")]);
+    wait_for("list", || find(&host, "li.comment[data-id='a']")).await;
+    type_into(&textarea(&host), "Có đến không?").await;
+    send_button(&host).click();
+    wait_for("sending", || {
+        text_of(&host, "button.composer-send")
+            .contains("Đang gửi")
+            .then_some(())
+    })
+    .await;
+    let error = wait_long("the no-answer message", 4_000, || {
+        find(&host, ".composer-error")
+    })
+    .await;
+    assert!(
+        error
+            .text_content()
+            .unwrap()
+            .contains("chưa rõ ý kiến đã đến"),
+        "{:?}",
+        error.text_content()
+    );
+    assert_eq!(text_of(&host, "button.composer-retry"), "Gửi lại");
+    assert_eq!(textarea(&host).value(), "Có đến không?", "the text is kept");
+    assert!(!send_button(&host).disabled(), "the form is usable again");
+
+    let resend: HtmlElement = find(&host, "button.composer-retry")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    resend.click();
+    wait_for("the comment", || find(&host, "li.comment[data-id='late']")).await;
+    let sent = api.posts();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].idempotency_key, sent[1].idempotency_key);
+    assert!(sent[0].idempotency_key.is_some());
+    assert_eq!(sent[0].body, sent[1].body, "byte for byte the same request");
+    assert_eq!(textarea(&host).value(), "");
+}
+
+/// A held comment remembered on this device with its secret token.
+fn remember_held(thread: &str, id: &str, token: &str) {
+    let key = format!("ykien:held:{}:{thread}", thread.len());
+    let value = serde_json::json!([{
+        "id": id, "num": false, "parent": null, "author": "Lan", "body": "Chờ duyệt",
+        "html": false, "at": 1_700_000_000_000_i64, "saved": js_sys::Date::now() as i64,
+        "token": token,
+    }]);
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.set_item(&key, &value.to_string()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_comment_is_shown_to_its_author_once() {
+    clear_storage();
+    remember_held("t-rejected", "h1", "tok1");
+    let api = FakeApi::install(|s| {
+        let mut comments = vec![comment("a", None, "Minh", "Công khai")];
+        if s.url.contains("pending=tok1") {
+            let mut held = comment("h1", None, "Lan", "Chờ duyệt");
+            held["status"] = "rejected".into();
+            comments.push(held);
+        }
+        list(comments)
+    });
+    let (host, handle) = mount("t-rejected", &[]);
+    let item = wait_for("the rejected comment", || {
+        find(&host, "li.comment.is-rejected[data-id='h1']")
+    })
+    .await;
+    assert!(item.text_content().unwrap().contains("Không được duyệt"));
+    assert!(
+        find(&host, "li.comment[data-id='h1'] button.comment-reply").is_none(),
+        "nobody answers a rejected comment"
+    );
+    assert!(api.seen()[0].url.contains("pending=tok1"));
+    drop(handle);
+
+    // Forgotten: the next visit neither sends the token nor shows it.
+    let (host, _handle) = mount("t-rejected", &[]);
+    wait_for("the list", || find(&host, "li.comment[data-id='a']")).await;
+    let last = api.seen().last().cloned().unwrap();
+    assert!(!last.url.contains("pending="), "{}", last.url);
+    assert!(find(&host, "li.comment[data-id='h1']").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_deleted_comment_stays_only_as_the_context_of_its_replies() {
+    clear_storage();
+    let _api = FakeApi::install(|_| {
+        let mut gone = comment("gone", None, "", "");
+        gone["status"] = "deleted".into();
+        let mut leaf = comment("leaf", None, "", "");
+        leaf["status"] = "deleted".into();
+        list(vec![
+            gone,
+            comment("r", Some("gone"), "Hà", "Trả lời vẫn còn"),
+            leaf,
+            comment("b", None, "Minh", "Bình thường"),
+        ])
+    });
+    let (host, _handle) = mount("t-deleted", &[]);
+    wait_for("the list", || find(&host, "li.comment[data-id='b']")).await;
+    let placeholder = find(&host, "li.comment.is-deleted[data-id='gone']").expect("placeholder");
+    assert_eq!(text_of(&host, ".comment-deleted"), "Bình luận đã bị xóa");
+    assert!(
+        placeholder
+            .query_selector("li.comment[data-id='r']")
+            .unwrap()
+            .is_some(),
+        "its reply keeps its place"
+    );
+    assert!(find(&host, "li.comment[data-id='leaf']").is_none());
+    assert!(find(&host, "li.is-deleted > .comment-reply").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn guest_names_read_in_the_readers_language() {
+    clear_storage();
+    let _api = FakeApi::install(|_| {
+        list(vec![
+            comment("a", None, "", "Không tên"),
+            comment("b", None, "Khách", "Tên khách tiếng Việt"),
+            comment("c", None, "Guest", "Tên khách tiếng Anh"),
+            comment("d", None, "Lan", "Có tên"),
+        ])
+    });
+    let (host, _handle) = mount("t-guests", &[("lang", "en")]);
+    wait_for("the list", || find(&host, "li.comment[data-id='d']")).await;
+    let names: Vec<String> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|id| {
+            text_of(
+                &host,
+                &format!("li.comment[data-id='{id}'] .comment-author"),
+            )
+        })
+        .collect();
+    assert_eq!(names, ["Guest", "Guest", "Guest", "Lan"]);
 }
