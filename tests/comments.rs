@@ -85,8 +85,7 @@ impl FakeApi {
                             let signal = request.signal();
                             let released = js_sys::Promise::new(&mut |resolve, reject| {
                                 *gate.borrow_mut() = Some(resolve);
-                                let _ = signal
-                                    .add_event_listener_with_callback("abort", &reject);
+                                let _ = signal.add_event_listener_with_callback("abort", &reject);
                             });
                             JsFuture::from(released).await?;
                             (status, text)

@@ -82,12 +82,7 @@ impl Rendered {
 }
 
 fn abort(state: &State) {
-    if let Some(c) = state
-        .controller
-        .try_borrow_mut()
-        .ok()
-        .and_then(|mut c| c.take())
-    {
+    if let Some(c) = crate::platform::take(&state.controller) {
         c.abort();
     }
 }

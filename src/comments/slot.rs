@@ -90,22 +90,12 @@ impl Slot {
     pub fn unmount(self) {
         let state = self.state;
         state.gone.set(true);
-        drop(state.near.try_borrow_mut().ok().and_then(|mut n| n.take()));
-        drop(state.retry.try_borrow_mut().ok().and_then(|mut r| r.take()));
-        if let Some(c) = state
-            .controller
-            .try_borrow_mut()
-            .ok()
-            .and_then(|mut c| c.take())
-        {
+        drop(crate::platform::take(&state.near));
+        drop(crate::platform::take(&state.retry));
+        if let Some(c) = crate::platform::take(&state.controller) {
             c.abort();
         }
-        if let Some(m) = state
-            .mounted
-            .try_borrow_mut()
-            .ok()
-            .and_then(|mut m| m.take())
-        {
+        if let Some(m) = crate::platform::take(&state.mounted) {
             m.unmount();
         }
     }
@@ -192,12 +182,7 @@ pub fn first_page_url(api: &str, thread: &str, held_tokens: &[String]) -> String
 
 /// Takes away the placeholder (or an earlier error) before new content goes in.
 fn clear(state: &State) {
-    if let Some(p) = state
-        .placeholder
-        .try_borrow_mut()
-        .ok()
-        .and_then(|mut p| p.take())
-    {
+    if let Some(p) = crate::platform::take(&state.placeholder) {
         retire(p);
     }
     state.root.set_text_content(None);

@@ -34,7 +34,7 @@ fn flush(unsaved: &Unsaved, timer: &Rc<RefCell<Option<Timeout>>>) {
     if let Ok(mut t) = timer.try_borrow_mut() {
         t.take();
     }
-    let pending = unsaved.try_borrow_mut().ok().and_then(|mut u| u.take());
+    let pending = crate::platform::take(unsaved);
     if let Some((key, body)) = pending {
         draft::save_body(&key, &body);
     }
@@ -222,7 +222,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
             let unsaved = unsaved.clone();
             let timer_slot = save_timer.clone();
             let timer = Timeout::new(DRAFT_DEBOUNCE_MS, move || {
-                let pending = unsaved.try_borrow_mut().ok().and_then(|mut u| u.take());
+                let pending = crate::platform::take(&unsaved);
                 if let Some((key, body)) = pending {
                     draft::save_body(&key, &body);
                 }
