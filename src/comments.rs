@@ -12,6 +12,7 @@ pub mod backend;
 pub mod components;
 pub mod draft;
 pub mod held;
+pub mod mine;
 pub mod hooks;
 pub mod mount;
 pub mod slot;
