@@ -19,6 +19,8 @@ pub mod text;
 mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_apis;
 
 use crate::platform::json::Json;
 #[cfg(all(test, not(target_arch = "wasm32")))]

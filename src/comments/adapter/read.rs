@@ -552,8 +552,13 @@ pub(super) fn link_rel_next(value: &str) -> Option<String> {
 
 /// `target` relative to `base` (RFC 3986, for the forms a `Link` header uses).
 pub(super) fn resolve_url(base: &str, target: &str) -> String {
-    let lower = target.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || base.is_empty() {
+    // Anything with a scheme is absolute (and judged by the caller).
+    let scheme = target.split_once(':').is_some_and(|(s, _)| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if scheme || base.is_empty() {
         return target.to_owned();
     }
     // base = scheme://authority/path?query, or a path relative to the page.

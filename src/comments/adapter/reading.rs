@@ -137,7 +137,7 @@ mod tests {
     fn page(comments: Vec<Comment>, next: bool, total: Option<u64>) -> ListPage {
         ListPage {
             comments,
-            next: next.then(|| Page::Number(2)),
+            next: next.then_some(Page::Number(2)),
             total,
             problems: Vec::new(),
         }
