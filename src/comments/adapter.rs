@@ -767,6 +767,7 @@ fn paged_request(
             first,
             size,
             size_param,
+            ..
         } => {
             let number = match page {
                 Page::Number(n) => *n,

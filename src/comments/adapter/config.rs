@@ -43,6 +43,8 @@ pub(super) enum Paging {
         first: u64,
         size: u64,
         size_param: Option<String>,
+        /// Path of the number of pages in the answer, when the API gives it.
+        pages: Option<String>,
     },
     Offset {
         param: String,
@@ -104,6 +106,7 @@ impl Paging {
                 first: 1,
                 size: 20,
                 size_param: Some("per_page".to_owned()),
+                pages: None,
             },
             PagingType::Offset => Paging::Offset {
                 param: "offset".to_owned(),
@@ -748,6 +751,7 @@ fn parse_paging<J: Json + Clone>(current: &Paging, v: &J, field: &str) -> Result
             ("next", Paging::Cursor { next, .. }) => *next = string(&v, &f)?,
             ("field", Paging::Keyset { field, .. }) => *field = non_empty(&v, &f)?,
             ("first", Paging::Page { first, .. }) => *first = integer(&v, &f, 0, 1_000_000)?,
+            ("pages", Paging::Page { pages, .. }) => *pages = optional_path(&v, &f)?,
             (
                 "size",
                 Paging::Page { size, .. }
@@ -769,7 +773,7 @@ fn parse_paging<J: Json + Clone>(current: &Paging, v: &J, field: &str) -> Result
             _ => {
                 let known: &[&str] = match kind {
                     PagingType::Cursor => &["type", "param", "next"],
-                    PagingType::Page => &["type", "param", "first", "size", "sizeParam"],
+                    PagingType::Page => &["type", "param", "first", "size", "sizeParam", "pages"],
                     PagingType::Offset => &["type", "param", "size", "sizeParam"],
                     PagingType::Keyset => &["type", "param", "field", "size", "sizeParam"],
                     PagingType::Link | PagingType::None => &["type"],

@@ -667,14 +667,25 @@ fn next_page<J: Json + Clone>(
                 Some(cursor) => Some(Page::Cursor(cursor)),
             }
         }
-        Paging::Page { first, size, .. } => {
+        Paging::Page {
+            first, size, pages, ..
+        } => {
             let current = match page {
                 Page::Number(n) => *n,
                 _ => *first,
             };
             let pages_loaded = current.saturating_sub(*first).saturating_add(1);
             let all_loaded = total.is_some_and(|t| pages_loaded.saturating_mul(*size) >= t);
-            if raw_count < *size || all_loaded {
+            // The API's own page count, when it gives one, settles it.
+            let last = pages.as_deref().and_then(|path| {
+                let value = present(body.path(path))?;
+                let n = count(&value);
+                if n.is_none() {
+                    problems.add(|| display_path(path), COUNT_EXPECTED, value.kind());
+                }
+                n
+            });
+            if raw_count < *size || all_loaded || last.is_some_and(|n| pages_loaded >= n) {
                 return None;
             }
             current.checked_add(1).map(Page::Number)

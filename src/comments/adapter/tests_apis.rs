@@ -286,6 +286,30 @@ fn waline_nests_every_reply_under_its_root_and_names_its_parent() {
 }
 
 #[test]
+fn page_paging_stops_at_the_apis_own_page_count() {
+    let a = waline();
+    let body = |pages: u32| {
+        let items: Vec<String> = (1..=20)
+            .map(|i| format!(r#"{{"objectId":{i},"comment":"x","time":1,"children":[]}}"#))
+            .collect();
+        format!(
+            r#"{{"errno":0,"data":{{"totalPages":{pages},"count":200,"data":[{}]}}}}"#,
+            items.join(",")
+        )
+    };
+    // 120 top-level comments and 80 replies: the count of 200 alone would ask for a
+    // seventh, empty page.
+    let last = a
+        .read_list(&json(&body(6)), &no_header, &Page::Number(6))
+        .expect("list");
+    assert_eq!(last.next, None);
+    let more = a
+        .read_list(&json(&body(7)), &no_header, &Page::Number(6))
+        .expect("list");
+    assert_eq!(more.next, Some(Page::Number(7)));
+}
+
+#[test]
 fn waline_creates_with_root_and_omits_the_parent_of_a_top_level_comment() {
     let a = waline();
     let top = a.create_request_in(
