@@ -11,6 +11,7 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { launch } from "./browser.mjs";
 import { checkSiteDir, siteDirFromEnv, REPO_ROOT } from "./servers/paths.mjs";
@@ -114,6 +115,27 @@ describe("Isso 0.14 through adapters/isso.json", { skip: install.ok ? false : in
     } finally {
       await context.close();
     }
+  });
+
+  test("cargo xtask adapter-check reads the thread as the widget does, reply pages included", async () => {
+    const xtask = path.join(REPO_ROOT, "target/debug/xtask");
+    const [cmd, pre] = fs.existsSync(xtask) ? [xtask, []] : ["cargo", ["run", "-q", "-p", "xtask", "--"]];
+    const tops = (await isso.all(THREAD)).replies;
+    const parent = tops.find((t) => t.replies.length >= 2);
+    const r = spawnSync(cmd, [...pre, "adapter-check", "--api", isso.api, "--thread", THREAD, path.join(REPO_ROOT, "adapters/isso.json"), "--replies", String(parent.id)], {
+      encoding: "utf8",
+      cwd: REPO_ROOT,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^200 comments read; 0 problem\(s\)$/m);
+    assert.equal((r.stdout.match(/^page \d+: GET /gm) ?? []).length, 7, "seven keyset pages");
+    assert.match(r.stdout, /Lê & <Hà>/);
+    const replies = r.stdout.split(`replies of ${parent.id} page 1:`)[1] ?? "";
+    for (const reply of parent.replies) assert.match(replies, new RegExp(`#${reply.id} ↳ #${parent.id} `));
+    // An adapter the widget refuses is an error.
+    const bad = spawnSync(cmd, [...pre, "adapter-check", "--api", isso.api, "--thread", THREAD, '{"bodyFormat": "markdown"}'], { encoding: "utf8", cwd: REPO_ROOT });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /bodyFormat: expected "text", "html" or "escaped", got "markdown"/);
   });
 
   test("posting and replying: authors kept as typed, the page title sent, typed parent, there after reload", async () => {
