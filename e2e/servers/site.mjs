@@ -100,14 +100,20 @@ function articlePage(url, apiOrigin) {
 /// Starts the site on `port` (0: any free one). `apiOrigin` is the comment API's
 /// origin for the CSP; it can be set later with `setApiOrigin` (the API's own
 /// config may need this site's origin first).
-export async function startSite({ siteDir, port = 0, apiOrigin = "" }) {
+/// `handler(req, res, url)`, when given, answers first (an API on the site's own
+/// origin); it returns false to leave a request to the site. `cookie`: a
+/// `Set-Cookie` value sent with the article page (a CSRF cookie the page can read).
+export async function startSite({ siteDir, port = 0, apiOrigin = "", handler = null, cookie = null }) {
   const table = mounts(path.resolve(siteDir));
   let api = apiOrigin;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
+    if (handler && (await handler(req, res, url))) return;
     if (url.pathname === "/article.html") {
       const { html, csp } = articlePage(url, api);
-      res.writeHead(200, { "Content-Type": TYPES[".html"], "Content-Security-Policy": csp, "Cache-Control": "no-store" });
+      const headers = { "Content-Type": TYPES[".html"], "Content-Security-Policy": csp, "Cache-Control": "no-store" };
+      if (cookie) headers["Set-Cookie"] = cookie;
+      res.writeHead(200, headers);
       return res.end(html);
     }
     if (url.pathname === "/article.js") {
