@@ -398,8 +398,6 @@ fn Section(props: &SectionProps) -> Html {
         });
     }
 
-    // After "Xem thêm" loaded the last page the button is gone: focus moves to the
-    // first comment it brought instead of falling to the page's body.
     // A page of replies whose parents are on later pages shows nothing yet: load
     // on at once (a few pages at most) rather than leave the list empty.
     {
@@ -420,6 +418,8 @@ fn Section(props: &SectionProps) -> Html {
         });
     }
 
+    // After "Xem thêm" loaded the last page the button is gone: focus moves to the
+    // first comment it brought instead of falling to the page's body.
     {
         let more_from = more_from.clone();
         let list_ref = list_ref.clone();

@@ -279,7 +279,9 @@ pub fn Composer(props: &ComposerProps) -> Html {
             );
             let extras = match checked {
                 Ok(extras) => {
-                    field_error.set(None);
+                    if field_error.is_some() {
+                        field_error.set(None);
+                    }
                     extras
                 }
                 Err((field, reason)) => {
