@@ -5,7 +5,7 @@
 //! Keys arrive in `dataset` form (camelCase, `articleUrl` for `data-article-url`);
 //! messages always use the attribute spelling an operator typed.
 
-use crate::comments::adapter::AdapterError;
+use crate::comments::adapter::{field_rule, Adapter, AdapterError, FieldRule, Fields};
 use crate::i18n::Lang;
 use crate::platform::json;
 use crate::sanitize::policy::url_is_http_or_relative;
@@ -80,6 +80,36 @@ pub struct CommentsConfig {
     pub timeout_s: Option<u32>,
     /// A−/A+ scale the section's text too (`data-scale-comments`, on by default).
     pub scale_text: bool,
+    /// `data-min-length`: overrides the adapter's `create.minLength`.
+    pub min_length: Option<usize>,
+    /// `data-max-length` was given: it wins over the adapter's `create.maxLength`.
+    pub max_length_given: bool,
+    /// `data-email` / `data-website`: override the adapter's `create.fields`.
+    pub email: Option<FieldRule>,
+    pub website: Option<FieldRule>,
+}
+
+impl CommentsConfig {
+    /// The composer's (minimum, maximum) length: the page's attributes, else the
+    /// adapter's, else no minimum and 500.
+    pub fn length_limits(&self, adapter: &Adapter) -> (usize, usize) {
+        let (min, max) = adapter.length_limits();
+        let max = match (self.max_length_given, max) {
+            (false, Some(max)) => max,
+            _ => self.max_length,
+        };
+        let min = self.min_length.or(min).unwrap_or(1).clamp(1, max);
+        (min, max)
+    }
+
+    /// The composer's optional fields: the page's attributes, else the adapter's.
+    pub fn fields(&self, adapter: &Adapter) -> Fields {
+        let from = adapter.fields();
+        Fields {
+            email: self.email.unwrap_or(from.email),
+            website: self.website.unwrap_or(from.website),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -162,6 +192,9 @@ pub const KNOWN_KEYS: &[&str] = &[
     "thread",
     "adapter",
     "maxLength",
+    "minLength",
+    "email",
+    "website",
     "depth",
     "load",
     "timeout",
@@ -284,6 +317,35 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
         1..=MAX_LENGTH_LIMIT,
     )
     .unwrap_or(ykien_text::DEFAULT_BODY_LIMIT);
+    let min_length = number(
+        &mut out.errors,
+        "minLength",
+        get("minLength"),
+        1..=MAX_LENGTH_LIMIT,
+    );
+    if let (Some(min), Some(_)) = (min_length, get("maxLength")) {
+        if min > max_length {
+            out.errors.push(ConfigError::new(
+                "minLength",
+                format!("a minimum no larger than data-max-length ({max_length})"),
+                get("minLength"),
+            ));
+        }
+    }
+    let mut rule = |key: &str| {
+        let raw = get(key)?;
+        let found = field_rule(raw);
+        if found.is_none() {
+            out.errors.push(ConfigError::new(
+                key,
+                "\"off\", \"optional\" or \"required\"",
+                Some(raw),
+            ));
+        }
+        found
+    };
+    let email = rule("email");
+    let website = rule("website");
     let depth =
         number(&mut out.errors, "depth", get("depth"), 1..=MAX_DEPTH).unwrap_or(DEFAULT_DEPTH);
     let load = match get("load").map(str::to_ascii_lowercase).as_deref() {
@@ -327,6 +389,10 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
             load,
             timeout_s: config.timeout_s,
             scale_text,
+            min_length,
+            max_length_given: get("maxLength").is_some(),
+            email,
+            website,
         });
     }
 
@@ -649,6 +715,39 @@ mod tests {
             ok(&wrong).comments.map(|c| c.adapter),
             Some(AdapterSource::Inline(_))
         ));
+    }
+
+    #[test]
+    fn length_limits_and_fields_come_from_the_page_then_the_adapter() {
+        let base = [("api", "/api"), ("thread", "t")];
+        let comments = |extra: &[(&'static str, &'static str)]| {
+            let mut all = base.to_vec();
+            all.extend_from_slice(extra);
+            ok(&all).comments.expect("comments")
+        };
+        let isso = Adapter::parse(
+            &json::parse(r#"{"create": {"minLength": 3, "maxLength": 65535, "fields": {"email": "optional"}}}"#)
+                .expect("json"),
+        )
+        .expect("adapter");
+        assert_eq!(comments(&[]).length_limits(&isso), (3, 65535));
+        assert_eq!(comments(&[]).length_limits(&Adapter::default()), (1, 500));
+        let c = comments(&[
+            ("minLength", "5"),
+            ("maxLength", "300"),
+            ("email", "required"),
+        ]);
+        assert_eq!(c.length_limits(&isso), (5, 300));
+        assert_eq!(c.fields(&isso).email, FieldRule::Required);
+        assert_eq!(c.fields(&isso).website, FieldRule::Off);
+        let mut bad = base.to_vec();
+        bad.extend_from_slice(&[
+            ("minLength", "600"),
+            ("maxLength", "500"),
+            ("website", "maybe"),
+        ]);
+        let attrs: Vec<String> = errors(&bad).into_iter().map(|e| e.attribute).collect();
+        assert_eq!(attrs, ["data-min-length", "data-website"]);
     }
 
     #[test]

@@ -115,6 +115,14 @@ pub struct CommentStrings {
     pub deleted: &'static str,
     pub just_now: &'static str,
     pub adapter_failed: &'static str,
+    pub under_min: &'static str,
+    pub email_label: &'static str,
+    pub website_label: &'static str,
+    pub optional: &'static str,
+    pub email_required: &'static str,
+    pub email_invalid: &'static str,
+    pub website_required: &'static str,
+    pub website_invalid: &'static str,
 }
 
 static VI: Strings = Strings {
@@ -176,6 +184,14 @@ static VI_COMMENTS: CommentStrings = CommentStrings {
     deleted: "Bình luận đã bị xóa",
     just_now: "Vừa xong",
     adapter_failed: "Phần ý kiến chưa được cấu hình đúng.",
+    under_min: "Tối thiểu {min} ký tự.",
+    email_label: "Email",
+    website_label: "Trang web",
+    optional: "(không bắt buộc)",
+    email_required: "Hãy nhập email để gửi ý kiến.",
+    email_invalid: "Email chưa đúng, ví dụ: ten@example.vn.",
+    website_required: "Hãy nhập địa chỉ trang web để gửi ý kiến.",
+    website_invalid: "Địa chỉ trang web chưa đúng, ví dụ: https://example.vn.",
 };
 
 static EN: Strings = Strings {
@@ -234,6 +250,14 @@ static EN_COMMENTS: CommentStrings = CommentStrings {
     deleted: "This comment was deleted",
     just_now: "just now",
     adapter_failed: "The comment section is not configured correctly.",
+    under_min: "At least {min} characters.",
+    email_label: "Email",
+    website_label: "Website",
+    optional: "(optional)",
+    email_required: "Please enter your email to send a comment.",
+    email_invalid: "That email does not look right, for example: name@example.com.",
+    website_required: "Please enter your website to send a comment.",
+    website_invalid: "That website address does not look right, for example: https://example.com.",
 };
 
 /// "Cỡ chữ 112,5%" / "Text size 112.5%": what the live region announces after a change.
@@ -273,6 +297,12 @@ pub fn over_limit(lang: Lang, limit: usize) -> String {
         .replace("{limit}", &limit.to_string())
 }
 
+/// "Tối thiểu 3 ký tự." / "At least 3 characters.": the rule, said while the text
+/// is shorter.
+pub fn under_min(lang: Lang, min: usize) -> String {
+    lang.comments().under_min.replace("{min}", &min.to_string())
+}
+
 /// Formats a per-mille value as a percentage with at most one decimal.
 pub fn percent(lang: Lang, permille: u16) -> String {
     let whole = permille / 10;
@@ -307,6 +337,8 @@ mod tests {
         assert_eq!(comments_heading(Lang::En, Some(3)), "Comments (3)");
         assert_eq!(counter(Lang::Vi, 0, 500), "0 / 500 ký tự");
         assert!(over_limit(Lang::Vi, 500).contains("500 ký tự"));
+        assert_eq!(under_min(Lang::Vi, 3), "Tối thiểu 3 ký tự.");
+        assert_eq!(under_min(Lang::En, 3), "At least 3 characters.");
     }
 
     #[test]

@@ -65,6 +65,8 @@ pub fn mount_element(target: JsValue, config: JsValue, services: JsValue) -> Han
         platform::dom::console_error("ykien.mount: the first argument must be a DOM element");
         return Handle { widget: None };
     };
+    // A `headers` function cannot go through the string pairs: kept for the backend.
+    comments::backend::provide_headers(&config);
     Handle {
         widget: Some(embed::mount(
             embed::Place::Element(element),

@@ -11,20 +11,26 @@
 
 mod config;
 mod read;
+mod reading;
 mod template;
+pub mod text;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_apis;
 
 use crate::platform::json::Json;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use crate::platform::time;
-use config::{CommentPaths, Create, List, Paging, TimeFormat};
-use template::Values;
+use config::{CommentPaths, Create, List, Paging, TextFormat, TimeFormat};
+use template::{NoParent, Values};
 
-pub use template::encode_component;
+pub use config::{field_rule, MAX_LENGTH_LIMIT};
+pub use reading::Reading;
+pub use template::{encode_component, PageFacts, PageSource};
 
 /// A comment id as the API wrote it. Equality and hashing use the text only, so a
 /// parent given as `3` matches an id given as `"3"`.
@@ -113,6 +119,8 @@ pub enum Page {
     Cursor(String),
     Number(u64),
     Offset(u64),
+    /// A URL the API gave (`Link: <…>; rel="next"`), absolute or relative to the page.
+    Url(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -164,13 +172,50 @@ pub struct NewComment {
     pub parent: Option<Id>,
 }
 
+/// Whether the composer asks for a field an API wants (`create.fields`,
+/// `data-email`, `data-website`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FieldRule {
+    #[default]
+    Off,
+    Optional,
+    Required,
+}
+
+/// The composer's optional fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Fields {
+    pub email: FieldRule,
+    pub website: FieldRule,
+}
+
+/// What a request carries besides the comment itself: the page's facts, and for a
+/// new comment the thread's root and the optional fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Context {
+    pub page: PageFacts,
+    /// The top-level comment of the thread a reply goes to (`{root}`); `None` for a
+    /// top-level comment, or when it is the parent itself.
+    pub root: Option<Id>,
+    pub email: String,
+    pub website: String,
+}
+
+/// What a list answer holds beyond the comments.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageExtras {
+    /// `comment.replyCount` of the comments that have one.
+    pub reply_counts: Vec<(Id, u64)>,
+}
+
 /// The outcome of a create request, judged from status and body.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Created {
     /// The comment as the API returned it, or `None` if it returned nothing usable.
     Published(Option<Comment>),
     Held(Option<Comment>),
-    /// Any other status; `message` from the adapter's `error` path.
+    /// Any other status; `message` from the adapter's `error` path, else the text
+    /// of an HTML or plain-text answer.
     Failed {
         status: u16,
         message: Option<String>,
@@ -235,9 +280,14 @@ pub struct Adapter {
     order: Order,
     // Boxed: an `Adapter` is moved around by value in config and component state.
     list: Box<List>,
+    /// Per-parent reply pages, when the API has them.
+    replies: Option<Box<List>>,
     comment: Box<CommentPaths>,
-    body_html: bool,
+    body_format: TextFormat,
+    author_format: TextFormat,
     time_format: TimeFormat,
+    /// For times written without an offset.
+    time_zone: crate::platform::time::Zone,
     /// API status value (numbers as decimal text) → meaning; others are published.
     status_map: Vec<(String, Status)>,
     error: Option<String>,
@@ -268,9 +318,67 @@ impl Adapter {
         self.timeouts
     }
 
+    /// `fetch` credentials of list requests.
+    pub fn list_credentials(&self) -> Credentials {
+        self.list.credentials.unwrap_or(self.credentials)
+    }
+
+    /// `fetch` credentials of create requests.
+    pub fn create_credentials(&self) -> Credentials {
+        self.create.credentials.unwrap_or(self.credentials)
+    }
+
+    /// `fetch` credentials of replies requests.
+    pub fn replies_credentials(&self) -> Credentials {
+        self.replies
+            .as_ref()
+            .and_then(|r| r.credentials)
+            .unwrap_or(self.credentials)
+    }
+
     /// Response headers the widget reads (a cross-origin API must expose them).
-    pub fn headers_read(&self) -> Option<&str> {
-        self.list.total_header.as_deref()
+    pub fn headers_read(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for list in std::iter::once(&*self.list).chain(self.replies.as_deref()) {
+            if let Some(h) = list.total_header.as_deref() {
+                out.push(h);
+            }
+            if list.paging == Paging::Link && !out.contains(&"Link") {
+                out.push("Link");
+            }
+        }
+        out
+    }
+
+    /// Length limits the API enforces (`create.minLength`, `create.maxLength`).
+    pub fn length_limits(&self) -> (Option<usize>, Option<usize>) {
+        (self.create.min_length, self.create.max_length)
+    }
+
+    /// The optional composer fields the API wants.
+    pub fn fields(&self) -> Fields {
+        self.create.fields
+    }
+
+    /// Whether the API has per-parent reply pages (`replies`).
+    pub fn has_replies(&self) -> bool {
+        self.replies.is_some()
+    }
+
+    /// The `{meta:NAME}` and `{cookie:NAME}` values any request reads, so the
+    /// widget can look them up on the page before building one.
+    pub fn page_reads(&self) -> Vec<(PageSource, String)> {
+        let mut out = Vec::new();
+        for list in std::iter::once(&*self.list).chain(self.replies.as_deref()) {
+            for (_, t) in list.headers.iter().chain(&list.query) {
+                t.reads(&mut out);
+            }
+        }
+        for (_, t) in &self.create.headers {
+            t.reads(&mut out);
+        }
+        self.create.body.reads(&mut out);
+        out
     }
 
     /// Whether a held comment's secret token can be read from a create answer and
@@ -299,71 +407,69 @@ impl Adapter {
         page: &Page,
         held_tokens: &[String],
     ) -> Request {
-        let values = Values {
-            api: api.trim_end_matches('/'),
-            thread,
-            author: "",
-            body: "",
-            parent: None,
-            key: "",
-            now_ms: 0,
+        self.list_request_in(api, thread, page, held_tokens, &Context::default())
+    }
+
+    /// [`Adapter::list_request_with`] with the page's facts for the templates.
+    pub fn list_request_in(
+        &self,
+        api: &str,
+        thread: &str,
+        page: &Page,
+        held_tokens: &[String],
+        context: &Context,
+    ) -> Request {
+        let extra = match (&self.list.held_param, held_tokens.is_empty()) {
+            (Some(name), false) => Some((name.clone(), held_tokens.join(","))),
+            _ => None,
         };
-        let mut params: Vec<(String, String)> = self
-            .list
-            .query
-            .iter()
-            // The paging's own parameters win over a fixed value of the same name.
-            .filter(|(name, _)| !self.list.paging.owns(name))
-            .map(|(name, value)| (name.clone(), value.render(&|p| values.text(p))))
-            .collect();
-        match &self.list.paging {
-            Paging::Cursor { param, .. } => {
-                if let Page::Cursor(cursor) = page {
-                    params.push((param.clone(), cursor.clone()));
-                }
-            }
-            Paging::Page {
-                param,
-                first,
-                size,
-                size_param,
-            } => {
-                let number = match page {
-                    Page::Number(n) => *n,
-                    _ => *first,
-                };
-                params.push((param.clone(), number.to_string()));
-                if let Some(name) = size_param {
-                    params.push((name.clone(), size.to_string()));
-                }
-            }
-            Paging::Offset {
-                param,
-                size,
-                size_param,
-            } => {
-                let offset = match page {
-                    Page::Offset(n) => *n,
-                    _ => 0,
-                };
-                params.push((param.clone(), offset.to_string()));
-                if let Some(name) = size_param {
-                    params.push((name.clone(), size.to_string()));
-                }
-            }
-            Paging::None => {}
-        }
-        if let (Some(name), false) = (&self.list.held_param, held_tokens.is_empty()) {
-            params.push((name.clone(), held_tokens.join(",")));
-        }
-        let mut url = values.url(&self.list.url);
-        append_query(&mut url, &params);
-        Request {
-            method: "GET".to_owned(),
-            url,
-            headers: render_headers(&self.list.headers, &values),
-            body: None,
-        }
+        paged_request(
+            &self.list,
+            api,
+            thread,
+            None,
+            page,
+            extra,
+            context,
+            &self.create.no_parent,
+        )
+    }
+
+    /// A request for the replies of `parent` (`replies`), `None` when the API has
+    /// no such request.
+    pub fn replies_request(
+        &self,
+        api: &str,
+        thread: &str,
+        parent: &Id,
+        page: &Page,
+        context: &Context,
+    ) -> Option<Request> {
+        let replies = self.replies.as_deref()?;
+        Some(paged_request(
+            replies,
+            api,
+            thread,
+            Some(parent),
+            page,
+            None,
+            context,
+            &self.create.no_parent,
+        ))
+    }
+
+    /// Maps an answer to [`Adapter::replies_request`]: items without a parent of
+    /// their own are replies to `parent`.
+    pub fn read_replies<J: Json + Clone>(
+        &self,
+        body: &J,
+        header: &dyn Fn(&str) -> Option<String>,
+        parent: &Id,
+        page: &Page,
+        request_url: &str,
+    ) -> Result<(ListPage, PageExtras), ShapeError> {
+        let replies = self.replies.as_deref().unwrap_or(&self.list);
+        read::list(self, replies, body, header, page, Some(parent), request_url)
     }
 
     /// Maps a list response. `header` reads a response header (case-insensitive).
@@ -375,7 +481,20 @@ impl Adapter {
         header: &dyn Fn(&str) -> Option<String>,
         page: &Page,
     ) -> Result<ListPage, ShapeError> {
-        read::list(self, body, header, page)
+        self.read_list_at(body, header, page, "")
+            .map(|(page, _)| page)
+    }
+
+    /// [`Adapter::read_list`] for an answer to `request_url` (which a relative
+    /// `Link` header is resolved against), with the page's [`PageExtras`].
+    pub fn read_list_at<J: Json + Clone>(
+        &self,
+        body: &J,
+        header: &dyn Fn(&str) -> Option<String>,
+        page: &Page,
+        request_url: &str,
+    ) -> Result<(ListPage, PageExtras), ShapeError> {
+        read::list(self, &self.list, body, header, page, None, request_url)
     }
 
     /// `now_ms` is `Date.now()`; it fills `{nowIso}`, `{nowMs}` and `{nowS}`.
@@ -386,6 +505,27 @@ impl Adapter {
         new: &NewComment,
         idempotency_key: &str,
         now_ms: f64,
+    ) -> Request {
+        self.create_request_in(
+            api,
+            thread,
+            new,
+            idempotency_key,
+            now_ms,
+            &Context::default(),
+        )
+    }
+
+    /// [`Adapter::create_request`] with the page's facts, the thread's root and the
+    /// optional fields.
+    pub fn create_request_in(
+        &self,
+        api: &str,
+        thread: &str,
+        new: &NewComment,
+        idempotency_key: &str,
+        now_ms: f64,
+        context: &Context,
     ) -> Request {
         let now_ms = if now_ms.is_finite() && now_ms.abs() <= crate::platform::time::MAX_ABS_MS {
             now_ms as i64
@@ -398,8 +538,13 @@ impl Adapter {
             author: &new.author,
             body: &new.body,
             parent: new.parent.as_ref(),
+            root: context.root.as_ref(),
             key: idempotency_key,
             now_ms,
+            email: &context.email,
+            website: &context.website,
+            page: &context.page,
+            no_parent: &self.create.no_parent,
         };
         // fetch() refuses a body on GET; such an API gets the URL and headers only.
         let has_body = self.create.method != "GET";
@@ -450,13 +595,72 @@ impl Adapter {
     }
 
     /// The human-readable message in an error response, if the adapter knows where.
+    /// A string is the message; an object or array (field-by-field validation
+    /// errors) gives its strings, joined with "; ".
     pub fn error_message<J: Json + Clone>(&self, body: &J) -> Option<String> {
-        let message = body.path(self.error.as_deref()?)?.string()?;
-        let message = message.trim();
-        if message.is_empty() {
+        let found = body.path(self.error.as_deref()?)?;
+        if let Some(message) = found.string() {
+            return shorten(&message);
+        }
+        let mut parts = Vec::new();
+        let mut stack = vec![(found, 0_usize)];
+        while let Some((v, depth)) = stack.pop() {
+            if let Some(s) = v.string() {
+                parts.push(s.trim().to_owned());
+            } else if depth < 4 {
+                let children: Vec<J> = match v.entries() {
+                    Some(members) => members.into_iter().map(|(_, v)| v).collect(),
+                    None => v.items().unwrap_or_default(),
+                };
+                stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+            }
+            if parts.len() >= 10 {
+                break;
+            }
+        }
+        parts.retain(|p| !p.is_empty());
+        shorten(&parts.join("; "))
+    }
+
+    /// The message of an error answer, whatever its body: at the `error` path of
+    /// JSON, else the text of an HTML page or of plain text (never JSON shown raw).
+    /// `content_type` is the answer's `Content-Type`, when known.
+    pub fn error_text(&self, text: &str, content_type: Option<&str>) -> Option<String> {
+        let trimmed = text.trim_start();
+        let json_type = content_type.is_some_and(|t| t.to_ascii_lowercase().contains("json"));
+        if let Ok(value) = crate::platform::json::parse(text) {
+            return self.error_message(&value);
+        }
+        if json_type || trimmed.starts_with(['{', '[']) {
             return None;
         }
-        Some(message.chars().take(MAX_MESSAGE_CHARS).collect())
+        let html = content_type.is_some_and(|t| t.to_ascii_lowercase().contains("html"))
+            || trimmed.starts_with('<');
+        let message = if html {
+            text::error_page_text(text)
+        } else {
+            text::collapse(text)
+        };
+        shorten(&message)
+    }
+
+    /// Judges a create answer from its status, text and `Content-Type`: what
+    /// [`Adapter::read_created`] does, with the message of a failure read from any
+    /// body ([`Adapter::error_text`]).
+    pub fn read_created_text(
+        &self,
+        status: u16,
+        text: &str,
+        content_type: Option<&str>,
+    ) -> Created {
+        let body = crate::platform::json::parse(text).ok();
+        match self.read_created(status, body.as_ref()) {
+            Created::Failed { status, message } => Created::Failed {
+                status,
+                message: message.or_else(|| self.error_text(text, content_type)),
+            },
+            other => other,
+        }
     }
 }
 
@@ -473,14 +677,132 @@ fn integral(x: f64) -> Option<i64> {
     (x.is_finite() && x.trunc() == x && x.abs() <= MAX_SAFE).then_some(x as i64)
 }
 
+/// Trimmed, at most [`MAX_MESSAGE_CHARS`]; `None` when empty.
+fn shorten(message: &str) -> Option<String> {
+    let message = message.trim();
+    if message.is_empty() {
+        return None;
+    }
+    Some(message.chars().take(MAX_MESSAGE_CHARS).collect())
+}
+
 fn render_headers(
     headers: &[(String, template::Template)],
     values: &Values<'_>,
 ) -> Vec<(String, String)> {
     headers
         .iter()
-        .map(|(name, value)| (name.clone(), value.render(&|p| values.text(p))))
+        // fetch() throws on line breaks in a value; what the page holds could have one.
+        .map(|(name, value)| {
+            let text = value.render(&|s| values.text(s));
+            (name.clone(), text.replace(['\r', '\n'], " "))
+        })
         .collect()
+}
+
+/// A list or replies request for `page`.
+#[allow(clippy::too_many_arguments)]
+fn paged_request(
+    list: &List,
+    api: &str,
+    thread: &str,
+    parent: Option<&Id>,
+    page: &Page,
+    extra: Option<(String, String)>,
+    context: &Context,
+    no_parent: &NoParent,
+) -> Request {
+    let values = Values {
+        api: api.trim_end_matches('/'),
+        thread,
+        author: "",
+        body: "",
+        parent,
+        root: None,
+        key: "",
+        now_ms: 0,
+        email: "",
+        website: "",
+        page: &context.page,
+        no_parent,
+    };
+    let headers = render_headers(&list.headers, &values);
+    // A next page's URL as the API gave it carries its own query.
+    if let Page::Url(url) = page {
+        return Request {
+            method: "GET".to_owned(),
+            url: url.clone(),
+            headers,
+            body: None,
+        };
+    }
+    let mut params: Vec<(String, String)> = list
+        .query
+        .iter()
+        // The paging's own parameters win over a fixed value of the same name.
+        .filter(|(name, _)| !list.paging.owns(name))
+        .map(|(name, value)| (name.clone(), value.render(&|s| values.text(s))))
+        .collect();
+    match &list.paging {
+        Paging::Cursor { param, .. } => {
+            if let Page::Cursor(cursor) = page {
+                params.push((param.clone(), cursor.clone()));
+            }
+        }
+        Paging::Keyset {
+            param,
+            size,
+            size_param,
+            ..
+        } => {
+            if let Page::Cursor(key) = page {
+                params.push((param.clone(), key.clone()));
+            }
+            if let Some(name) = size_param {
+                params.push((name.clone(), size.to_string()));
+            }
+        }
+        Paging::Page {
+            param,
+            first,
+            size,
+            size_param,
+            ..
+        } => {
+            let number = match page {
+                Page::Number(n) => *n,
+                _ => *first,
+            };
+            params.push((param.clone(), number.to_string()));
+            if let Some(name) = size_param {
+                params.push((name.clone(), size.to_string()));
+            }
+        }
+        Paging::Offset {
+            param,
+            size,
+            size_param,
+        } => {
+            let offset = match page {
+                Page::Offset(n) => *n,
+                _ => 0,
+            };
+            params.push((param.clone(), offset.to_string()));
+            if let Some(name) = size_param {
+                params.push((name.clone(), size.to_string()));
+            }
+        }
+        Paging::Link | Paging::None => {}
+    }
+    params.extend(extra);
+    let mut url = values.url(&list.url);
+    append_query(&mut url, &params);
+    Request {
+        method: "GET".to_owned(),
+        url,
+        headers,
+        body: None,
+    }
 }
 
 /// Adds `name=value` pairs, encoded like `encodeURIComponent`, to a URL that may

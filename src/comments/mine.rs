@@ -53,13 +53,19 @@ impl IdSet {
         let ids = storage::get(&key)
             .and_then(|text| json::parse(&text).ok())
             .and_then(|v| v.items())
-            .map(|items| items.iter().filter_map(Json::string).take(MAX_IDS).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Json::string)
+                    .take(MAX_IDS)
+                    .collect()
+            })
             .unwrap_or_default();
         IdSet { key, ids }
     }
 
     pub fn contains(&self, id: &Id) -> bool {
-        self.ids.iter().any(|i| *i == id.text)
+        self.ids.contains(&id.text)
     }
 
     /// Adds or removes `id` and writes the set back.
@@ -126,7 +132,11 @@ fn write_own(thread: &str, all: &[Own]) {
 /// dropped from storage).
 pub fn own(thread: &str, now_ms: f64) -> Vec<Own> {
     let all = read_own(thread);
-    let live: Vec<Own> = all.iter().filter(|o| o.until_ms > now_ms).cloned().collect();
+    let live: Vec<Own> = all
+        .iter()
+        .filter(|o| o.until_ms > now_ms)
+        .cloned()
+        .collect();
     if live.len() != all.len() {
         write_own(thread, &live);
     }

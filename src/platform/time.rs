@@ -20,6 +20,15 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     parse_rfc3339_offset(text).map(|(ms, _)| ms)
 }
 
+/// [`parse_rfc3339`], reading a time without an offset as a wall-clock time in `zone`.
+pub fn parse_rfc3339_in(text: &str, zone: &Zone) -> Option<i64> {
+    let (ms, offset) = parse_rfc3339_offset(text)?;
+    match (offset, zone) {
+        (Some(_), _) | (None, Zone::Utc) => Some(ms),
+        (None, zone) => zone.local_to_utc(ms),
+    }
+}
+
 /// [`parse_rfc3339`], plus the offset the text was written in, in minutes east of
 /// UTC (`None` when it gave none).
 pub fn parse_rfc3339_offset(text: &str) -> Option<(i64, Option<i64>)> {
@@ -88,6 +97,154 @@ pub fn parse_rfc3339_offset(text: &str) -> Option<(i64, Option<i64>)> {
     let days = days_from_civil(year, month, day);
     let seconds = ((days * 24 + hour) * 60 + minute - offset_minutes.unwrap_or(0)) * 60 + second;
     Some((seconds * 1000 + millis, offset_minutes))
+}
+
+/// The zone an API writes its times in when they carry no offset (`timeZone` in
+/// the adapter).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Zone {
+    #[default]
+    Utc,
+    /// Minutes east of UTC: `+07:00`.
+    Fixed(i64),
+    /// An IANA zone (`Asia/Ho_Chi_Minh`, `Europe/Berlin`), with its daylight saving
+    /// rules: the browser's `Intl` in the widget, the bundled tz database natively.
+    Named(String),
+}
+
+impl Zone {
+    /// `UTC`, `Z`, `GMT`, `±HH:MM`, `±HHMM`, `±HH` or an IANA name the platform
+    /// knows; `None` otherwise.
+    pub fn parse(text: &str) -> Option<Zone> {
+        let text = text.trim();
+        if ["utc", "z", "gmt"].contains(&text.to_ascii_lowercase().as_str()) {
+            return Some(Zone::Utc);
+        }
+        if let Some(sign) = text.strip_prefix(['+', '-']).map(|_| text.as_bytes()[0]) {
+            let rest = &text[1..];
+            let digits: String = rest.chars().filter(|c| *c != ':').collect();
+            let colon_ok = match rest.find(':') {
+                None => true,
+                Some(at) => at == 2 && rest.len() == 5,
+            };
+            if !colon_ok
+                || !(digits.len() == 2 || digits.len() == 4)
+                || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            let hours: i64 = digits[..2].parse().ok()?;
+            let minutes: i64 = digits
+                .get(2..)
+                .filter(|m| !m.is_empty())
+                .map_or(Some(0), |m| m.parse().ok())?;
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let offset = hours * 60 + minutes;
+            return Some(Zone::Fixed(if sign == b'-' { -offset } else { offset }));
+        }
+        let plausible = !text.is_empty()
+            && text.len() <= 64
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b));
+        (plausible && zone_offset(text, 0).is_some()).then(|| Zone::Named(text.to_owned()))
+    }
+
+    /// Minutes east of UTC at the instant `utc_ms`.
+    pub fn offset_at(&self, utc_ms: i64) -> Option<i64> {
+        match self {
+            Zone::Utc => Some(0),
+            Zone::Fixed(minutes) => Some(*minutes),
+            Zone::Named(name) => zone_offset(name, utc_ms),
+        }
+    }
+
+    /// The instant a wall-clock time in this zone names, given as milliseconds "as if
+    /// UTC". In a gap (clocks moved forward) the time is read with the offset from
+    /// before the change; when it is ambiguous (clocks moved back), the earlier one.
+    pub fn local_to_utc(&self, local_ms: i64) -> Option<i64> {
+        const DAY: i64 = 86_400_000;
+        // The offsets a day before and a day after (zones never change twice in two
+        // days): each gives a candidate, valid when the zone has that offset then.
+        let before = self.offset_at(local_ms.saturating_sub(DAY))?;
+        let after = self.offset_at(local_ms.saturating_add(DAY))?;
+        let valid = |offset: i64| {
+            let utc = local_ms - offset * 60_000;
+            (self.offset_at(utc) == Some(offset)).then_some(utc)
+        };
+        match (valid(before), valid(after)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (Some(a), None) | (None, Some(a)) => Some(a),
+            (None, None) => Some(local_ms - before * 60_000),
+        }
+    }
+}
+
+/// The offset of an IANA zone at an instant, natively from the bundled tz database.
+#[cfg(not(target_arch = "wasm32"))]
+fn zone_offset(name: &str, utc_ms: i64) -> Option<i64> {
+    let tz = jiff::tz::TimeZone::get(name).ok()?;
+    let ts = jiff::Timestamp::from_millisecond(utc_ms).ok()?;
+    Some(i64::from(tz.to_offset(ts).seconds()) / 60)
+}
+
+/// The offset of an IANA zone at an instant, from the browser's `Intl`: the wall
+/// clock there, read back as if it were UTC, minus the instant.
+#[cfg(target_arch = "wasm32")]
+fn zone_offset(name: &str, utc_ms: i64) -> Option<i64> {
+    use wasm_bindgen::{JsCast, JsValue};
+    thread_local! {
+        static FORMATTERS: std::cell::RefCell<Vec<(String, js_sys::Intl::DateTimeFormat)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let format = FORMATTERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, f)) = cache.iter().find(|(n, _)| n == name) {
+            return Some(f.clone());
+        }
+        let options = js_sys::Object::new();
+        let set = |k: &str, v: &str| js_sys::Reflect::set(&options, &k.into(), &v.into());
+        set("timeZone", name).ok()?;
+        set("hourCycle", "h23").ok()?;
+        for part in ["year", "month", "day", "hour", "minute", "second"] {
+            set(part, "numeric").ok()?;
+        }
+        // An unknown zone is a RangeError thrown by the constructor.
+        let locales = js_sys::Array::of1(&JsValue::from_str("en-US"));
+        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let ctor: js_sys::Function = js_sys::Reflect::get(&intl, &"DateTimeFormat".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let made =
+            js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&locales, &options)).ok()?;
+        let f: js_sys::Intl::DateTimeFormat = made.into();
+        cache.push((name.to_owned(), f.clone()));
+        Some(f)
+    })?;
+    let date = js_sys::Date::new(&JsValue::from_f64(utc_ms as f64));
+    let parts = format.format_to_parts(&date);
+    let mut field = [0_i64; 6];
+    for part in parts.iter() {
+        let kind = js_sys::Reflect::get(&part, &"type".into())
+            .ok()?
+            .as_string()?;
+        let value = js_sys::Reflect::get(&part, &"value".into())
+            .ok()?
+            .as_string()?;
+        let slot = ["year", "month", "day", "hour", "minute", "second"]
+            .iter()
+            .position(|k| *k == kind);
+        if let Some(i) = slot {
+            *field.get_mut(i)? = value.parse().ok()?;
+        }
+    }
+    let [year, month, day, hour, minute, second] = field;
+    let local = ((days_from_civil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second;
+    let utc_s = utc_ms.div_euclid(1000);
+    Some((local - utc_s).div_euclid(60))
 }
 
 /// A date and time on a wall clock `offset_minutes` east of UTC.
@@ -351,6 +508,54 @@ mod tests {
         );
         assert_eq!(format_rfc3339(i64::MAX), "9999-12-31T23:59:59.999Z");
         assert_eq!(format_rfc3339(i64::MIN), "0000-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn zones_read_times_without_an_offset() {
+        let base = 1_705_573_800_000; // 2024-01-18T10:30:00Z
+        let hcm = Zone::parse("Asia/Ho_Chi_Minh").expect("a known zone");
+        for (zone, text, want) in [
+            (Zone::Utc, "2024-01-18 10:30:00", Some(base)),
+            (Zone::Fixed(420), "2024-01-18 17:30:00", Some(base)),
+            (hcm.clone(), "2024-01-18 17:30:00", Some(base)),
+            // An offset in the text wins over the zone.
+            (hcm.clone(), "2024-01-18T10:30:00Z", Some(base)),
+            (Zone::Fixed(-330), "2024-01-18T05:00:00", Some(base)),
+        ] {
+            assert_eq!(parse_rfc3339_in(text, &zone), want, "{zone:?} {text}");
+        }
+        // Daylight saving time: +01:00 in January, +02:00 in July.
+        let berlin = Zone::parse("Europe/Berlin").expect("a known zone");
+        assert_eq!(parse_rfc3339_in("2024-01-18 11:30:00", &berlin), Some(base));
+        assert_eq!(
+            parse_rfc3339_in("2024-07-18 12:30:00", &berlin),
+            parse_rfc3339("2024-07-18T10:30:00Z")
+        );
+        // 02:30 on 2024-03-31 does not exist in Berlin; 02:30 on 2024-10-27 twice.
+        assert_eq!(
+            parse_rfc3339_in("2024-03-31 02:30:00", &berlin),
+            parse_rfc3339("2024-03-31T01:30:00Z")
+        );
+        assert_eq!(
+            parse_rfc3339_in("2024-10-27 02:30:00", &berlin),
+            parse_rfc3339("2024-10-27T00:30:00Z")
+        );
+        for (text, want) in [
+            ("UTC", Some(Zone::Utc)),
+            ("z", Some(Zone::Utc)),
+            ("+07:00", Some(Zone::Fixed(420))),
+            ("+0700", Some(Zone::Fixed(420))),
+            ("+07", Some(Zone::Fixed(420))),
+            ("-03:30", Some(Zone::Fixed(-210))),
+            ("+7", None),
+            ("+07:0", None),
+            ("+24:00", None),
+            ("Mars/Olympus_Mons", None),
+            ("", None),
+            ("../etc/passwd", None),
+        ] {
+            assert_eq!(Zone::parse(text), want, "{text:?}");
+        }
     }
 
     #[test]

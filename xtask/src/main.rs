@@ -4,6 +4,7 @@
 //! first, pinning versions), so the two commands in the README work anywhere the
 //! package registries are reachable.
 
+mod adapter_check;
 mod css;
 mod dist;
 mod load_bench;
@@ -32,6 +33,10 @@ tasks:
   dist    build the release widget into dist/ (with .br/.gz and manifest.json),
           print file sizes and write them into README.md
   nginx   serve dist/ with the README's nginx snippet and check its headers
+  adapter-check --api URL --thread ID [ADAPTER]
+          fetch a thread with an adapter (a file or inline JSON; default the reference
+          server's) the way the widget reads it, and print every comment, warning and
+          page (docs/adapter.md)
   bench   widget sizes, the widget's rendering/typing cost in Chromium, the
           reference server's throughput and a 2-minute mixed load test with
           memory figures (tables, not tests);
@@ -47,6 +52,7 @@ fn main() -> ExitCode {
         Some("dist") => dist_task(&root),
         Some("nginx") => dist::build(&root).and_then(|_| nginx::check(&root)),
         Some("bench") => bench(&root, args.get(1).map(String::as_str)),
+        Some("adapter-check") => adapter_check::run(&root, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())

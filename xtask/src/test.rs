@@ -78,6 +78,9 @@ pub fn run_all(root: &Path) -> Result<(), String> {
 
     step("end-to-end (playwright-core, Chromium)");
     ensure_e2e_packages(root)?;
+    // The suites install these themselves when run alone; done here first so a
+    // failure to install is said once, loudly, before they skip.
+    ensure_comment_servers(root);
     let site = site::assemble_site(root)?;
     let exe = server::build(root)?;
     let db_dir = root.join("target/e2e");
@@ -134,6 +137,99 @@ fn ensure_e2e_packages(root: &Path) -> Result<(), String> {
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(root))
+}
+
+/// Third-party comment servers for e2e/isso.test.mjs and e2e/waline.test.mjs,
+/// pinned (as in e2e/servers/isso.mjs and waline.mjs), in target/e2e-tools.
+pub const ISSO: &str = "isso==0.14.0";
+pub const WALINE: &str = "@waline/vercel@1.39.3";
+
+fn ensure_comment_servers(root: &Path) {
+    let tools = root.join("target/e2e-tools");
+    if let Err(e) = ensure_isso(&tools.join("isso-venv")) {
+        eprintln!("\n!!! Isso cannot be installed ({e}): e2e/isso.test.mjs will be SKIPPED\n");
+    }
+    if let Err(e) = ensure_waline(&tools.join("waline")) {
+        eprintln!("\n!!! Waline cannot be installed ({e}): e2e/waline.test.mjs will be SKIPPED\n");
+    }
+}
+
+fn ensure_isso(venv: &Path) -> Result<(), String> {
+    let python = venv.join("bin/python");
+    let version = ISSO.trim_start_matches("isso==");
+    let has = || {
+        Command::new(&python)
+            .args([
+                "-c",
+                "import importlib.metadata as m; print(m.version('isso'))",
+            ])
+            .output()
+            .is_ok_and(|o| {
+                o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == version
+            })
+    };
+    if has() {
+        return Ok(());
+    }
+    make_venv(venv)?;
+    run(Command::new(&python).args(["-m", "pip", "install", "--quiet", ISSO]))?;
+    if has() {
+        Ok(())
+    } else {
+        Err(format!("{ISSO} installed but not importable"))
+    }
+}
+
+fn ensure_waline(dir: &Path) -> Result<(), String> {
+    let manifest = dir.join("node_modules/@waline/vercel/package.json");
+    let version = WALINE.rsplit('@').next().unwrap_or_default();
+    let has = || {
+        std::fs::read_to_string(&manifest)
+            .is_ok_and(|t| t.contains(&format!("\"version\": \"{version}\"")))
+    };
+    if has() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"private":true,"description":"e2e: Waline server"}"#,
+    )
+    .map_err(|e| format!("{}: {e}", dir.display()))?;
+    // No install scripts: the only one, sqlite3's native build, is for a storage
+    // the suite does not use and would download a binary.
+    run(Command::new("npm")
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--no-save",
+            WALINE,
+        ])
+        .current_dir(dir))?;
+    if has() {
+        Ok(())
+    } else {
+        Err(format!("{WALINE} installed but not found"))
+    }
+}
+
+/// `python3 -m venv DIR`, installing Debian's python3-venv first if it must.
+fn make_venv(venv: &Path) -> Result<(), String> {
+    let ok = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(venv)
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        return Ok(());
+    }
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "python3-venv"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    let _ = std::fs::remove_dir_all(venv);
+    run(Command::new("python3").args(["-m", "venv"]).arg(venv))
 }
 
 /// The SMTP sink `server/tests/desk.rs` sends alert emails to: PyPI's

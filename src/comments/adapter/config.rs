@@ -2,9 +2,10 @@
 //! an unknown key or a wrong type is almost always a typo that would otherwise show
 //! up as an empty comment section on a live site, so it is an error naming the field.
 
-use super::template::{self, BodyTemplate, Template, MAX_BODY_DEPTH};
-use super::{Adapter, AdapterError, Credentials, Order, Status, Timeouts};
+use super::template::{self, BodyTemplate, NoParent, Template, MAX_BODY_DEPTH};
+use super::{Adapter, AdapterError, Credentials, FieldRule, Fields, Order, Status, Timeouts};
 use crate::platform::json::{quote, Json};
+use crate::platform::time::Zone;
 use crate::sanitize::policy::url_is_http_or_relative;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +14,23 @@ pub(super) enum TimeFormat {
     Unix,
     UnixMs,
 }
+
+/// How a text field of a comment is written (`bodyFormat`, `authorFormat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum TextFormat {
+    /// Plain text.
+    Text,
+    /// HTML: a body is sanitized and rendered; an author is reduced to its text.
+    Html,
+    /// Text written HTML-escaped (`&amp;`, `&lt;`): decoded, then shown as text.
+    Escaped,
+}
+
+const TEXT_FORMATS: &[(&str, TextFormat)] = &[
+    ("text", TextFormat::Text),
+    ("html", TextFormat::Html),
+    ("escaped", TextFormat::Escaped),
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Paging {
@@ -25,12 +43,23 @@ pub(super) enum Paging {
         first: u64,
         size: u64,
         size_param: Option<String>,
+        /// Path of the number of pages in the answer, when the API gives it.
+        pages: Option<String>,
     },
     Offset {
         param: String,
         size: u64,
         size_param: Option<String>,
     },
+    /// The next page starts after the last item's `field` (`after=<created of last>`).
+    Keyset {
+        param: String,
+        field: String,
+        size: u64,
+        size_param: Option<String>,
+    },
+    /// The next page's URL is in the `Link: <…>; rel="next"` response header.
+    Link,
     None,
 }
 
@@ -39,8 +68,19 @@ enum PagingType {
     Cursor,
     Page,
     Offset,
+    Keyset,
+    Link,
     None,
 }
+
+const PAGING_TYPES: &[(&str, PagingType)] = &[
+    ("cursor", PagingType::Cursor),
+    ("page", PagingType::Page),
+    ("offset", PagingType::Offset),
+    ("keyset", PagingType::Keyset),
+    ("link", PagingType::Link),
+    ("none", PagingType::None),
+];
 
 impl Paging {
     fn kind(&self) -> PagingType {
@@ -48,6 +88,8 @@ impl Paging {
             Paging::Cursor { .. } => PagingType::Cursor,
             Paging::Page { .. } => PagingType::Page,
             Paging::Offset { .. } => PagingType::Offset,
+            Paging::Keyset { .. } => PagingType::Keyset,
+            Paging::Link => PagingType::Link,
             Paging::None => PagingType::None,
         }
     }
@@ -64,12 +106,20 @@ impl Paging {
                 first: 1,
                 size: 20,
                 size_param: Some("per_page".to_owned()),
+                pages: None,
             },
             PagingType::Offset => Paging::Offset {
                 param: "offset".to_owned(),
                 size: 20,
                 size_param: Some("limit".to_owned()),
             },
+            PagingType::Keyset => Paging::Keyset {
+                param: "after".to_owned(),
+                field: "created_at".to_owned(),
+                size: 20,
+                size_param: Some("limit".to_owned()),
+            },
+            PagingType::Link => Paging::Link,
             PagingType::None => Paging::None,
         }
     }
@@ -83,8 +133,11 @@ impl Paging {
             }
             | Paging::Offset {
                 param, size_param, ..
+            }
+            | Paging::Keyset {
+                param, size_param, ..
             } => param == name || size_param.as_deref() == Some(name),
-            Paging::None => false,
+            Paging::Link | Paging::None => false,
         }
     }
 }
@@ -100,6 +153,8 @@ pub(super) struct List {
     pub total_header: Option<String>,
     /// Query parameter for the tokens of the reader's held comments.
     pub held_param: Option<String>,
+    /// `fetch` credentials for this request, when not the adapter's own.
+    pub credentials: Option<Credentials>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,6 +166,11 @@ pub(super) struct CommentPaths {
     pub created: String,
     pub status: Option<String>,
     pub replies: Option<String>,
+    /// Parent values that mean "top level", besides null, missing and `""` (ids
+    /// compared as text: `0` matches `0` and `"0"`).
+    pub no_parent: Vec<String>,
+    /// How many replies a comment has (shown and not), for "Xem N trả lời".
+    pub reply_count: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +185,17 @@ pub(super) struct Create {
     pub item: Option<String>,
     /// Path of the created comment's secret token in the answer.
     pub token: Option<String>,
+    pub credentials: Option<Credentials>,
+    /// `{parent}` / `{root}` of a top-level comment.
+    pub no_parent: NoParent,
+    /// Length limits the API enforces, in characters (NFC); `data-min-length` and
+    /// `data-max-length` override them.
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub fields: Fields,
+    /// An API that answers failures with a 2xx status: the answer is a success only
+    /// when the value at this path is this JSON value (`{"errno": 0}`).
+    pub ok_when: Option<(String, String)>,
 }
 
 fn url(text: &str) -> Template {
@@ -133,6 +204,21 @@ fn url(text: &str) -> Template {
 
 fn text(text: &str) -> Template {
     Template::parse(text, template::BODY).unwrap_or_default()
+}
+
+/// A `replies` request as an adapter that names one starts from.
+fn replies_default() -> List {
+    List {
+        url: Template::default(),
+        query: Vec::new(),
+        headers: Vec::new(),
+        items: "replies".to_owned(),
+        paging: Paging::None,
+        total: None,
+        total_header: None,
+        held_param: None,
+        credentials: None,
+    }
 }
 
 /// The reference server's API (`server/README.md`).
@@ -149,6 +235,7 @@ pub(super) fn reference() -> Adapter {
             total: Some("total".to_owned()),
             total_header: None,
             held_param: Some("pending".to_owned()),
+            credentials: None,
         }),
         comment: Box::new(CommentPaths {
             id: "id".to_owned(),
@@ -158,9 +245,13 @@ pub(super) fn reference() -> Adapter {
             created: "created_at".to_owned(),
             status: Some("status".to_owned()),
             replies: None,
+            no_parent: Vec::new(),
+            reply_count: None,
         }),
-        body_html: false,
+        body_format: TextFormat::Text,
+        author_format: TextFormat::Text,
         time_format: TimeFormat::Iso,
+        time_zone: Zone::Utc,
         // Sorted by value, as `parse` leaves every map.
         status_map: vec![
             ("deleted".to_owned(), Status::Deleted),
@@ -182,7 +273,14 @@ pub(super) fn reference() -> Adapter {
             held: vec![202],
             item: Some("comment".to_owned()),
             token: Some("pending_token".to_owned()),
+            credentials: None,
+            no_parent: NoParent::Null,
+            min_length: None,
+            max_length: None,
+            fields: Fields::default(),
+            ok_when: None,
         }),
+        replies: None,
         timeouts: Timeouts::default(),
     }
 }
@@ -313,9 +411,17 @@ fn template<J: Json>(v: &J, field: &str, allowed: &[template::Placeholder]) -> R
 }
 
 fn url_template<J: Json>(v: &J, field: &str) -> Result<Template> {
-    let t = template(v, field, template::URL)?;
+    url_template_with(v, field, template::URL)
+}
+
+fn url_template_with<J: Json>(
+    v: &J,
+    field: &str,
+    allowed: &[template::Placeholder],
+) -> Result<Template> {
+    let t = template(v, field, allowed)?;
     // Checked with sample values: the scheme is fixed by the template's own text.
-    let sample = t.render(&|p| match p {
+    let sample = t.render(&|s| match s.p {
         template::Placeholder::Api => "https://api.example".to_owned(),
         _ => "t".to_owned(),
     });
@@ -325,19 +431,27 @@ fn url_template<J: Json>(v: &J, field: &str) -> Result<Template> {
     Ok(t)
 }
 
-fn query<J: Json>(v: &J, field: &str) -> Result<Vec<(String, Template)>> {
+fn query<J: Json>(
+    v: &J,
+    field: &str,
+    allowed: &[template::Placeholder],
+) -> Result<Vec<(String, Template)>> {
     let mut out = Vec::new();
     for (name, value) in object(v, field)? {
         let f = join(field, &name);
         if name.is_empty() {
             return Err(error(field, "non-empty parameter names", None));
         }
-        out.push((name, template(&value, &f, template::THREAD_ONLY)?));
+        out.push((name, template(&value, &f, allowed)?));
     }
     Ok(out)
 }
 
-fn headers<J: Json>(v: &J, field: &str) -> Result<Vec<(String, Template)>> {
+fn headers<J: Json>(
+    v: &J,
+    field: &str,
+    allowed: &[template::Placeholder],
+) -> Result<Vec<(String, Template)>> {
     let mut out = Vec::new();
     for (name, value) in object(v, field)? {
         let f = join(field, &name);
@@ -355,7 +469,7 @@ fn headers<J: Json>(v: &J, field: &str) -> Result<Vec<(String, Template)>> {
                 &value,
             ));
         }
-        out.push((name, template(&value, &f, template::THREAD_ONLY)?));
+        out.push((name, template(&value, &f, allowed)?));
     }
     Ok(out)
 }
@@ -412,17 +526,27 @@ fn body_template<J: Json>(v: &J, field: &str, depth: usize) -> Result<BodyTempla
 }
 
 const TOP_KEYS: &[&str] = &[
+    "$schema",
     "credentials",
     "order",
     "list",
+    "replies",
     "comment",
     "bodyFormat",
+    "authorFormat",
     "timeFormat",
+    "timeZone",
     "pendingStatus",
     "statusMap",
     "error",
     "create",
     "timeouts",
+];
+
+const CREDENTIALS: &[(&str, Credentials)] = &[
+    ("omit", Credentials::Omit),
+    ("same-origin", Credentials::SameOrigin),
+    ("include", Credentials::Include),
 ];
 
 const STATUS_MEANINGS: &[(&str, Status)] = &[
@@ -466,17 +590,11 @@ pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
     for (key, v) in object(config, "")? {
         let f = key.as_str();
         match f {
-            "credentials" => {
-                a.credentials = one_of(
-                    &v,
-                    f,
-                    &[
-                        ("omit", Credentials::Omit),
-                        ("same-origin", Credentials::SameOrigin),
-                        ("include", Credentials::Include),
-                    ],
-                )?
+            // Where an editor finds the JSON Schema (adapters/schema.json); not read.
+            "$schema" => {
+                string(&v, f)?;
             }
+            "credentials" => a.credentials = one_of(&v, f, CREDENTIALS)?,
             "order" => {
                 a.order = one_of(
                     &v,
@@ -484,7 +602,17 @@ pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
                     &[("newest", Order::Newest), ("oldest", Order::Oldest)],
                 )?
             }
-            "bodyFormat" => a.body_html = one_of(&v, f, &[("text", false), ("html", true)])?,
+            "bodyFormat" => a.body_format = one_of(&v, f, TEXT_FORMATS)?,
+            "authorFormat" => a.author_format = one_of(&v, f, TEXT_FORMATS)?,
+            "timeZone" => {
+                a.time_zone = v.string().and_then(|z| Zone::parse(&z)).ok_or_else(|| {
+                    wrong(
+                        f,
+                        "\"UTC\", an offset such as \"+07:00\" or an IANA zone such as \"Asia/Ho_Chi_Minh\"",
+                        &v,
+                    )
+                })?
+            }
             "timeFormat" => {
                 a.time_format = one_of(
                     &v,
@@ -509,7 +637,19 @@ pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
             "statusMap" => map = Some(status_map(&v, f)?),
             "timeouts" => a.timeouts = timeouts(&v, a.timeouts)?,
             "error" => a.error = optional_path(&v, f)?,
-            "list" => parse_list(&mut a.list, &v)?,
+            "list" => parse_list(&mut a.list, &v, "list")?,
+            "replies" => {
+                a.replies = if v.is_null() {
+                    None
+                } else {
+                    let mut replies = a.replies.take().unwrap_or_else(|| Box::new(replies_default()));
+                    parse_list(&mut replies, &v, "replies")?;
+                    if replies.url == Template::default() {
+                        return Err(error("replies.url", "a URL template for the replies of {parent}", None));
+                    }
+                    Some(replies)
+                }
+            }
             "comment" => parse_comment(&mut a.comment, &v)?,
             "create" => parse_create(&mut a.create, &v)?,
             _ => return Err(unknown(f, TOP_KEYS)),
@@ -538,7 +678,8 @@ pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
     Ok(a)
 }
 
-fn parse_list<J: Json + Clone>(list: &mut List, v: &J) -> Result<()> {
+fn parse_list<J: Json + Clone>(list: &mut List, v: &J, section: &str) -> Result<()> {
+    let replies = section == "replies";
     const KEYS: &[&str] = &[
         "url",
         "query",
@@ -548,18 +689,29 @@ fn parse_list<J: Json + Clone>(list: &mut List, v: &J) -> Result<()> {
         "total",
         "totalHeader",
         "heldParam",
+        "credentials",
     ];
-    for (key, v) in object(v, "list")? {
-        let f = join("list", &key);
+    let (url_allowed, query_allowed, header_allowed) = if replies {
+        (
+            template::REPLIES_URL,
+            template::REPLIES_QUERY,
+            template::REPLIES_HEADER,
+        )
+    } else {
+        (template::URL, template::QUERY, template::HEADER)
+    };
+    for (key, v) in object(v, section)? {
+        let f = join(section, &key);
         match key.as_str() {
-            "url" => list.url = url_template(&v, &f)?,
-            "query" => list.query = query(&v, &f)?,
-            "headers" => list.headers = headers(&v, &f)?,
+            "url" => list.url = url_template_with(&v, &f, url_allowed)?,
+            "query" => list.query = query(&v, &f, query_allowed)?,
+            "headers" => list.headers = headers(&v, &f, header_allowed)?,
             "items" => list.items = string(&v, &f)?,
-            "paging" => list.paging = parse_paging(&list.paging, &v)?,
+            "paging" => list.paging = parse_paging(&list.paging, &v, &f)?,
             "total" => list.total = optional_path(&v, &f)?,
             "totalHeader" => list.total_header = optional_header_name(&v, &f)?,
-            "heldParam" => {
+            "credentials" => list.credentials = Some(one_of(&v, &f, CREDENTIALS)?),
+            "heldParam" if !replies => {
                 list.held_param = if v.is_null() {
                     None
                 } else {
@@ -572,20 +724,10 @@ fn parse_list<J: Json + Clone>(list: &mut List, v: &J) -> Result<()> {
     Ok(())
 }
 
-fn parse_paging<J: Json + Clone>(current: &Paging, v: &J) -> Result<Paging> {
-    const FIELD: &str = "list.paging";
-    let entries = object(v, FIELD)?;
+fn parse_paging<J: Json + Clone>(current: &Paging, v: &J, field: &str) -> Result<Paging> {
+    let entries = object(v, field)?;
     let kind = match entries.iter().find(|(k, _)| k == "type") {
-        Some((_, t)) => one_of(
-            t,
-            "list.paging.type",
-            &[
-                ("cursor", PagingType::Cursor),
-                ("page", PagingType::Page),
-                ("offset", PagingType::Offset),
-                ("none", PagingType::None),
-            ],
-        )?,
+        Some((_, t)) => one_of(t, &join(field, "type"), PAGING_TYPES)?,
         None => current.kind(),
     };
     // Keys left out keep the current value when the type is unchanged, and take the
@@ -596,21 +738,32 @@ fn parse_paging<J: Json + Clone>(current: &Paging, v: &J) -> Result<Paging> {
         Paging::defaults(kind)
     };
     for (key, v) in entries {
-        let f = join(FIELD, &key);
+        let f = join(field, &key);
         match (key.as_str(), &mut paging) {
             ("type", _) => {}
             (
                 "param",
                 Paging::Cursor { param, .. }
                 | Paging::Page { param, .. }
-                | Paging::Offset { param, .. },
+                | Paging::Offset { param, .. }
+                | Paging::Keyset { param, .. },
             ) => *param = non_empty(&v, &f)?,
             ("next", Paging::Cursor { next, .. }) => *next = string(&v, &f)?,
+            ("field", Paging::Keyset { field, .. }) => *field = non_empty(&v, &f)?,
             ("first", Paging::Page { first, .. }) => *first = integer(&v, &f, 0, 1_000_000)?,
-            ("size", Paging::Page { size, .. } | Paging::Offset { size, .. }) => {
-                *size = integer(&v, &f, 1, 1000)?
-            }
-            ("sizeParam", Paging::Page { size_param, .. } | Paging::Offset { size_param, .. }) => {
+            ("pages", Paging::Page { pages, .. }) => *pages = optional_path(&v, &f)?,
+            (
+                "size",
+                Paging::Page { size, .. }
+                | Paging::Offset { size, .. }
+                | Paging::Keyset { size, .. },
+            ) => *size = integer(&v, &f, 1, 1000)?,
+            (
+                "sizeParam",
+                Paging::Page { size_param, .. }
+                | Paging::Offset { size_param, .. }
+                | Paging::Keyset { size_param, .. },
+            ) => {
                 *size_param = if v.is_null() {
                     None
                 } else {
@@ -620,9 +773,10 @@ fn parse_paging<J: Json + Clone>(current: &Paging, v: &J) -> Result<Paging> {
             _ => {
                 let known: &[&str] = match kind {
                     PagingType::Cursor => &["type", "param", "next"],
-                    PagingType::Page => &["type", "param", "first", "size", "sizeParam"],
+                    PagingType::Page => &["type", "param", "first", "size", "sizeParam", "pages"],
                     PagingType::Offset => &["type", "param", "size", "sizeParam"],
-                    PagingType::None => &["type"],
+                    PagingType::Keyset => &["type", "param", "field", "size", "sizeParam"],
+                    PagingType::Link | PagingType::None => &["type"],
                 };
                 return Err(unknown(&f, known));
             }
@@ -633,11 +787,36 @@ fn parse_paging<J: Json + Clone>(current: &Paging, v: &J) -> Result<Paging> {
 
 fn parse_comment<J: Json + Clone>(c: &mut CommentPaths, v: &J) -> Result<()> {
     const KEYS: &[&str] = &[
-        "id", "parent", "author", "body", "created", "status", "replies",
+        "id",
+        "parent",
+        "author",
+        "body",
+        "created",
+        "status",
+        "replies",
+        "noParent",
+        "replyCount",
     ];
     for (key, v) in object(v, "comment")? {
         let f = join("comment", &key);
         match key.as_str() {
+            "noParent" => {
+                const EXPECTED: &str = "an array of strings and integers";
+                let items = v.items().ok_or_else(|| wrong(&f, EXPECTED, &v))?;
+                c.no_parent = items
+                    .iter()
+                    .map(|item| {
+                        item.string()
+                            .or_else(|| {
+                                item.number()
+                                    .and_then(super::integral)
+                                    .map(|n| n.to_string())
+                            })
+                            .ok_or_else(|| wrong(&f, EXPECTED, item))
+                    })
+                    .collect::<Result<_>>()?;
+            }
+            "replyCount" => c.reply_count = optional_path(&v, &f)?,
             "id" => c.id = string(&v, &f)?,
             "parent" => c.parent = optional_path(&v, &f)?,
             "author" => c.author = string(&v, &f)?,
@@ -662,10 +841,22 @@ fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
         "held",
         "item",
         "token",
+        "credentials",
+        "noParent",
+        "minLength",
+        "maxLength",
+        "fields",
+        "okWhen",
     ];
     for (key, v) in object(v, "create")? {
         let f = join("create", &key);
         match key.as_str() {
+            "credentials" => c.credentials = Some(one_of(&v, &f, CREDENTIALS)?),
+            "noParent" => c.no_parent = no_parent(&v, &f)?,
+            "minLength" => c.min_length = optional_length(&v, &f)?,
+            "maxLength" => c.max_length = optional_length(&v, &f)?,
+            "fields" => c.fields = fields(&v, &f, c.fields)?,
+            "okWhen" => c.ok_when = ok_when(&v, &f)?,
             "method" => {
                 c.method = v
                     .string()
@@ -674,7 +865,7 @@ fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
                     .ok_or_else(|| wrong(&f, "\"POST\", \"PUT\", \"PATCH\" or \"GET\"", &v))?
             }
             "url" => c.url = url_template(&v, &f)?,
-            "headers" => c.headers = headers(&v, &f)?,
+            "headers" => c.headers = headers(&v, &f, template::HEADER)?,
             "body" => c.body = body_template(&v, &f, 0)?,
             "idempotencyHeader" => c.idempotency_header = optional_header_name(&v, &f)?,
             "created" => c.created = statuses(&v, &f)?,
@@ -684,5 +875,94 @@ fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
             _ => return Err(unknown(&f, KEYS)),
         }
     }
+    if let (Some(min), Some(max)) = (c.min_length, c.max_length) {
+        if min > max {
+            return Err(error(
+                "create.minLength",
+                "a minimum no larger than create.maxLength",
+                Some(min.to_string()),
+            ));
+        }
+    }
     Ok(())
+}
+
+/// Longest comment any limit may name (as `data-max-length`).
+pub const MAX_LENGTH_LIMIT: usize = 100_000;
+
+fn optional_length<J: Json>(v: &J, field: &str) -> Result<Option<usize>> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    integer(v, field, 1, MAX_LENGTH_LIMIT as u64).map(|n| Some(n as usize))
+}
+
+fn no_parent<J: Json>(v: &J, field: &str) -> Result<NoParent> {
+    const EXPECTED: &str = "null, an integer, a string or {\"omit\": true}";
+    if v.is_null() {
+        return Ok(NoParent::Null);
+    }
+    if let Some(members) = v.entries() {
+        return match members.as_slice() {
+            [(key, value)] if key == "omit" && value.boolean() == Some(true) => Ok(NoParent::Omit),
+            _ => Err(wrong(field, EXPECTED, v)),
+        };
+    }
+    if let Some(text) = v.string() {
+        return Ok(NoParent::Value(quote(&text)));
+    }
+    match v.number().and_then(super::integral) {
+        Some(n) => Ok(NoParent::Value(n.to_string())),
+        None => Err(wrong(field, EXPECTED, v)),
+    }
+}
+
+fn ok_when<J: Json>(v: &J, field: &str) -> Result<Option<(String, String)>> {
+    const EXPECTED: &str =
+        "null or {\"path\": a path, \"equals\": a string, number, boolean or null}";
+    if v.is_null() {
+        return Ok(None);
+    }
+    let members = v.entries().ok_or_else(|| wrong(field, EXPECTED, v))?;
+    let (mut path, mut equals) = (None, None);
+    for (key, value) in members {
+        match key.as_str() {
+            "path" => path = Some(string(&value, &join(field, "path"))?),
+            "equals" if value.entries().is_none() && value.items().is_none() => {
+                equals = value.to_json()
+            }
+            _ => return Err(wrong(field, EXPECTED, v)),
+        }
+    }
+    match (path, equals) {
+        (Some(path), Some(equals)) => Ok(Some((path, equals))),
+        _ => Err(wrong(field, EXPECTED, v)),
+    }
+}
+
+const FIELD_RULES: &[(&str, FieldRule)] = &[
+    ("off", FieldRule::Off),
+    ("optional", FieldRule::Optional),
+    ("required", FieldRule::Required),
+];
+
+fn fields<J: Json>(v: &J, field: &str, current: Fields) -> Result<Fields> {
+    let mut out = current;
+    for (key, value) in object(v, field)? {
+        let f = join(field, &key);
+        match key.as_str() {
+            "email" => out.email = one_of(&value, &f, FIELD_RULES)?,
+            "website" => out.website = one_of(&value, &f, FIELD_RULES)?,
+            _ => return Err(unknown(&f, &["email", "website"])),
+        }
+    }
+    Ok(out)
+}
+
+/// `data-email` / `data-website`: the same words as `create.fields`.
+pub fn field_rule(text: &str) -> Option<FieldRule> {
+    FIELD_RULES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(text.trim()))
+        .map(|(_, rule)| *rule)
 }

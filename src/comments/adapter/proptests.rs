@@ -101,6 +101,25 @@ fn adapters() -> Vec<Adapter> {
         r#"{"list": {"items": "comments", "paging": {"type": "none"}},
             "comment": {"id": "", "replies": "comments"}, "create": {"item": ""}}"#,
     ];
+    parsed(&configs)
+}
+
+/// The shapes the format grew for: the shipped Isso and Waline adapters, Link and
+/// keyset paging, text formats, zones, noParent, okWhen.
+fn grown_adapters() -> Vec<Adapter> {
+    parsed(&[
+        include_str!("../../../adapters/isso.json"),
+        include_str!("../../../adapters/waline.json"),
+        r#"{"list": {"items": "", "paging": {"type": "link"}, "totalHeader": "X-Total"},
+            "comment": {"noParent": [0, "-1"], "replyCount": "n"}, "authorFormat": "html",
+            "bodyFormat": "escaped", "timeZone": "Europe/Berlin",
+            "create": {"okWhen": {"path": "ok", "equals": true}, "noParent": {"omit": true}}}"#,
+        r#"{"list": {"items": "comments", "paging": {"type": "keyset", "field": "created_at", "size": 2}},
+            "timeZone": "+07:00"}"#,
+    ])
+}
+
+fn parsed(configs: &[&str]) -> Vec<Adapter> {
     configs
         .iter()
         .map(|c| {
@@ -115,6 +134,7 @@ fn page() -> impl Strategy<Value = Page> {
         any::<String>().prop_map(Page::Cursor),
         any::<u64>().prop_map(Page::Number),
         any::<u64>().prop_map(Page::Offset),
+        any::<String>().prop_map(Page::Url),
     ]
 }
 
@@ -182,12 +202,16 @@ proptest! {
                     "method", "idempotencyHeader", "held", "item", "type", "param",
                     "next", "first", "size", "sizeParam", "credentials", "order",
                     "bodyFormat", "timeFormat", "pendingStatus", "error", "x",
+                    "noParent", "replyCount", "okWhen", "fields", "minLength", "maxLength",
+                    "authorFormat", "timeZone", "replies", "pages", "field", "$schema",
                 ][..]),
                 prop_oneof![
                     json_value(),
                     prop::sample::select(&[
                         "page", "offset", "cursor", "none", "{api}/{thread}", "{parent}",
                         "{nowMs}", "X-Total-Count", "unixMs", "html", "include",
+                        "keyset", "link", "escaped", "{meta:csrf}", "{thread|number}", "{root}",
+                        "{cookie:a.b}", "{pageTitle}", "+07:00", "Asia/Ho_Chi_Minh", "optional",
                     ][..]).prop_map(Value::from),
                     prop::collection::vec(100..700_i64, 0..4).prop_map(Value::from),
                     (0..2000_i64).prop_map(Value::from),
@@ -214,12 +238,70 @@ proptest! {
                 if let Some(body) = request.body {
                     prop_assert!(serde_json::from_str::<Value>(&body).is_ok(), "{}", body);
                 }
+                // With a parent, a root and page values too.
+                let reply = NewComment {
+                    parent: Some(Id { text: "12".to_owned(), numeric: true }),
+                    ..new
+                };
+                let context = Context {
+                    root: Some(Id { text: "x\"y".to_owned(), numeric: false }),
+                    page: PageFacts {
+                        title: "t\u{2028}\"".to_owned(),
+                        values: vec![(PageSource::Meta, "csrf".to_owned(), "a\nb".to_owned())],
+                        ..PageFacts::default()
+                    },
+                    email: "\u{0}".to_owned(),
+                    ..Context::default()
+                };
+                let request = a.create_request_in("/api", "7", &reply, "k", 1.0, &context);
+                if let Some(body) = request.body {
+                    prop_assert!(serde_json::from_str::<Value>(&body).is_ok(), "{}", body);
+                }
+                prop_assert!(request.headers.iter().all(|(_, v)| !v.contains(['\r', '\n'])));
             }
             Err(e) => {
                 prop_assert!(!e.field.is_empty());
                 prop_assert!(!e.expected.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn grown_shapes_never_panic(
+        body in list_body(),
+        header in proptest::option::of(text()),
+        page in page(),
+        status in 100..600_u16,
+    ) {
+        for a in grown_adapters() {
+            check_list(&a, &body, header.clone(), &page);
+            let header = |_: &str| header.clone();
+            let parent = Id { text: "1".to_owned(), numeric: true };
+            let _ = a.read_replies(&body, &header, &parent, &page, "https://api.example/x?a=1");
+            let _ = a.read_list_at(&body, &header, &page, "/api/x");
+            let _ = a.read_created(status, Some(&body));
+            let mut reading = Reading::new();
+            if let Ok((listed, extras)) = a.read_list_at(&body, &header, &page, "") {
+                let _ = reading.add(&listed, &extras, 3);
+            }
+        }
+    }
+
+    #[test]
+    fn any_text_gives_a_short_error_message_or_none(
+        text in prop_oneof![any::<String>(), "<[a-z]{1,6}>[^<]{0,20}(</[a-z]{1,6}>)?", "&#?[a-zA-Z0-9]{0,8};?"],
+        content_type in proptest::option::of(prop::sample::select(&["text/html", "text/plain", "application/json"][..])),
+    ) {
+        for a in adapters().into_iter().chain(grown_adapters()) {
+            if let Some(m) = a.error_text(&text, content_type) {
+                prop_assert!(!m.is_empty() && m.chars().count() <= 300);
+            }
+        }
+        let _ = super::text::decode_entities(&text);
+        let _ = super::text::error_page_text(&text);
+        let _ = super::read::link_rel_next(&text);
+        let _ = super::read::resolve_url(&text, &text);
+        let _ = time::Zone::parse(&text);
     }
 
     #[test]

@@ -3,10 +3,13 @@
 //! stranger's API must not blank the whole section. Problem paths are built only
 //! for the few problems kept, so 10,000 bad items cost no 10,000 strings.
 
-use super::config::{Paging, TimeFormat};
-use super::{integral, Adapter, Body, Comment, Created, Id, ListPage, Page, ShapeError, Status};
+use super::config::{List, Paging, TextFormat, TimeFormat};
+use super::text::{decode_entities, html_text};
+use super::{
+    integral, Adapter, Body, Comment, Created, Id, ListPage, Page, PageExtras, ShapeError, Status,
+};
 use crate::platform::json::Json;
-use crate::platform::time::{parse_rfc3339, unix_to_ms};
+use crate::platform::time::{parse_rfc3339_in, unix_to_ms};
 
 /// Problems kept per response; the rest are counted in one summary line.
 const MAX_PROBLEMS: usize = 20;
@@ -123,9 +126,12 @@ const PATH_ENDS: usize = 10;
 
 /// Where a comment's parent comes from.
 enum ParentFrom {
-    /// The `comment.parent` path (flat replies, top-level items).
-    Item,
-    /// The comment whose replies array holds it.
+    /// The `comment.parent` path (flat replies, top-level items); the id given is
+    /// the parent of an item that names none (the parent of a replies request).
+    Item(Option<Id>),
+    /// The comment whose replies array holds it, unless the item names a parent of
+    /// its own (APIs that nest every reply under its top-level comment and name
+    /// the one it answers, as Waline does).
     Container(Option<Id>),
 }
 
@@ -178,22 +184,30 @@ fn read_item<J: Json + Clone>(
         let shown = display_path(path);
         move || extend(&at(), &shown)
     };
+    let own_parent = |problems: &mut Problems| -> Option<Id> {
+        let path = paths.parent.as_deref()?;
+        let v = present(item.path(path))?;
+        if v.string().is_some_and(|s| s.is_empty()) {
+            return None;
+        }
+        match read_id(Some(v)) {
+            Ok(id) if paths.no_parent.contains(&id.text) => None,
+            Ok(id) => Some(id),
+            Err(found) => {
+                problems.add(field(path), "a parent id or null", found);
+                None
+            }
+        }
+    };
     let parent = match parent_from {
-        ParentFrom::Container(parent) => parent,
-        ParentFrom::Item => match paths.parent.as_deref() {
-            None => None,
-            Some(path) => match present(item.path(path)) {
-                None => None,
-                Some(v) if v.string().is_some_and(|s| s.is_empty()) => None,
-                Some(v) => match read_id(Some(v)) {
-                    Ok(id) => Some(id),
-                    Err(found) => {
-                        problems.add(field(path), "a parent id or null", found);
-                        None
-                    }
-                },
-            },
-        },
+        ParentFrom::Container(container) => {
+            // Only an item that is an object can name its own parent.
+            let own = (item.kind() == "object")
+                .then(|| own_parent(problems))
+                .flatten();
+            own.or(container)
+        }
+        ParentFrom::Item(default) => own_parent(problems).or(default),
     };
     if item.kind() != "object" {
         problems.add(at, "a comment object", item.kind());
@@ -229,13 +243,18 @@ fn read_item<J: Json + Clone>(
         if name.is_none() {
             problems.add(field(&paths.author), "a string or null", v.kind());
         }
-        name
+        name.map(|n| match adapter.author_format {
+            TextFormat::Text => n,
+            TextFormat::Escaped => decode_entities(&n),
+            // A name is shown as text: HTML gives its text.
+            TextFormat::Html => html_text(&n),
+        })
     });
     let created_ms = present(item.path(&paths.created)).and_then(|v| {
         let (ms, expected) = match adapter.time_format {
             TimeFormat::Iso => (
                 v.string()
-                    .and_then(|s| parse_rfc3339(&s))
+                    .and_then(|s| parse_rfc3339_in(&s, &adapter.time_zone))
                     .map(|ms| ms as f64),
                 "an RFC 3339 time",
             ),
@@ -281,10 +300,10 @@ fn read_item<J: Json + Clone>(
             id: id.clone(),
             parent: parent.clone(),
             author,
-            body: if adapter.body_html {
-                Body::Html(body)
-            } else {
-                Body::Text(body)
+            body: match adapter.body_format {
+                TextFormat::Text => Body::Text(body),
+                TextFormat::Escaped => Body::Text(decode_entities(&body)),
+                TextFormat::Html => Body::Html(body),
             },
             created_ms,
             status,
@@ -300,11 +319,14 @@ fn read_item<J: Json + Clone>(
 
 pub(super) fn list<J: Json + Clone>(
     adapter: &Adapter,
+    list: &List,
     body: &J,
     header: &dyn Fn(&str) -> Option<String>,
     page: &Page,
-) -> Result<ListPage, ShapeError> {
-    let items_path = &adapter.list.items;
+    default_parent: Option<&Id>,
+    request_url: &str,
+) -> Result<(ListPage, PageExtras), ShapeError> {
+    let items_path = &list.items;
     let mut places = Places {
         nodes: Vec::new(),
         items: display_path(items_path),
@@ -333,13 +355,18 @@ pub(super) fn list<J: Json + Clone>(
         }
     };
     let raw_count = u64::try_from(items.len()).unwrap_or(u64::MAX);
+    let last_key = match &list.paging {
+        Paging::Keyset { field, .. } => items.last().and_then(|last| present(last.path(field))),
+        _ => None,
+    };
+    let mut extras = PageExtras::default();
 
     // Depth-first with an explicit stack: display order (a comment, then its
     // replies, siblings in API order) in linear time, down to MAX_NESTING levels.
     let mut stack: Vec<(J, usize, ParentFrom, usize)> = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate().rev() {
         let place = places.add(None, index);
-        stack.push((item, place, ParentFrom::Item, 1));
+        stack.push((item, place, ParentFrom::Item(default_parent.cloned()), 1));
     }
     let mut comments = Vec::new();
     let mut problems = Problems::default();
@@ -359,6 +386,11 @@ pub(super) fn list<J: Json + Clone>(
             read.parent
         };
         if let Some(comment) = read.comment {
+            if let Some(path) = adapter.comment.reply_count.as_deref() {
+                if let Some(n) = present(item.path(path)).as_ref().and_then(count) {
+                    extras.reply_counts.push((comment.id.clone(), n));
+                }
+            }
             comments.push(comment);
         }
         let Some(replies_path) = adapter.comment.replies.as_deref() else {
@@ -399,14 +431,160 @@ pub(super) fn list<J: Json + Clone>(
         }
     }
 
-    let total = total(adapter, body, header, &mut problems);
-    let next = next_page(adapter, body, page, raw_count, total, &mut problems);
-    Ok(ListPage {
-        comments,
-        next,
-        total,
-        problems: problems.finish(&places.items),
-    })
+    let total = total(list, body, header, &mut problems);
+    let next = match &list.paging {
+        Paging::Keyset { param, size, .. } => {
+            keyset_next(last_key, param, *size, raw_count, page, &mut problems)
+        }
+        Paging::Link => link_next(header, request_url, page, &mut problems),
+        _ => next_page(list, body, page, raw_count, total, &mut problems),
+    };
+    Ok((
+        ListPage {
+            comments,
+            next,
+            total,
+            problems: problems.finish(&places.items),
+        },
+        extras,
+    ))
+}
+
+/// The next keyset page: after the last item's key, while pages are full.
+fn keyset_next<J: Json>(
+    last_key: Option<J>,
+    param: &str,
+    size: u64,
+    raw_count: u64,
+    page: &Page,
+    problems: &mut Problems,
+) -> Option<Page> {
+    if raw_count == 0 || raw_count < size {
+        return None;
+    }
+    let Some(value) = last_key else {
+        problems.add(
+            || format!("last item's key for {param}"),
+            "a string or number",
+            "missing",
+        );
+        return None;
+    };
+    let key = value.string().or_else(|| {
+        // Numbers as JSON writes them: `1705573800.123456` stays exact.
+        value.number().is_some().then(|| value.to_json()).flatten()
+    });
+    match key {
+        None => {
+            problems.add(
+                || format!("last item's key for {param}"),
+                "a string or number",
+                value.kind(),
+            );
+            None
+        }
+        Some(key) if key.is_empty() => None,
+        Some(key) if matches!(page, Page::Cursor(current) if *current == key) => {
+            problems.add(
+                || format!("last item's key for {param}"),
+                "a key different from this page's",
+                "the same key",
+            );
+            None
+        }
+        Some(key) => Some(Page::Cursor(key)),
+    }
+}
+
+/// The `rel="next"` target of a `Link` header, resolved against the request URL.
+fn link_next(
+    header: &dyn Fn(&str) -> Option<String>,
+    request_url: &str,
+    page: &Page,
+    problems: &mut Problems,
+) -> Option<Page> {
+    let value = header("Link")?;
+    let target = link_rel_next(&value)?;
+    let url = resolve_url(request_url, &target);
+    if !crate::sanitize::policy::url_is_http_or_relative(&url) {
+        problems.add(
+            || "header Link".to_owned(),
+            "an http(s) next URL",
+            "another scheme",
+        );
+        return None;
+    }
+    if matches!(page, Page::Url(current) if *current == url) {
+        problems.add(
+            || "header Link".to_owned(),
+            "a next URL different from this page's",
+            "the same URL",
+        );
+        return None;
+    }
+    Some(Page::Url(url))
+}
+
+/// `<https://api/x?page=2>; rel="next", <…>; rel="last"` → the `next` target.
+pub(super) fn link_rel_next(value: &str) -> Option<String> {
+    let mut rest = value;
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..].find('>')? + open;
+        let target = &rest[open + 1..close];
+        let params_end = rest[close..].find('<').map_or(rest.len(), |i| i + close);
+        let params = &rest[close + 1..params_end];
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().trim_end_matches(',').trim();
+            let Some(v) = p.strip_prefix("rel=").or_else(|| p.strip_prefix("REL=")) else {
+                return false;
+            };
+            v.trim_matches('"')
+                .split_ascii_whitespace()
+                .any(|r| r.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target.trim().to_owned());
+        }
+        rest = &rest[params_end..];
+    }
+    None
+}
+
+/// `target` relative to `base` (RFC 3986, for the forms a `Link` header uses).
+pub(super) fn resolve_url(base: &str, target: &str) -> String {
+    // Anything with a scheme is absolute (and judged by the caller).
+    let scheme = target.split_once(':').is_some_and(|(s, _)| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if scheme || base.is_empty() {
+        return target.to_owned();
+    }
+    // base = scheme://authority/path?query, or a path relative to the page.
+    let (origin, path_and_query) = match base.find("://") {
+        Some(at) => {
+            let after = at + 3;
+            let end = base[after..]
+                .find(['/', '?', '#'])
+                .map_or(base.len(), |i| i + after);
+            (&base[..end], &base[end..])
+        }
+        None => ("", base),
+    };
+    if let Some(rest) = target.strip_prefix("//") {
+        let scheme = base.split("://").next().unwrap_or("https");
+        return format!("{scheme}://{rest}");
+    }
+    let path = path_and_query.split(['?', '#']).next().unwrap_or_default();
+    if target.starts_with('/') {
+        return format!("{origin}{target}");
+    }
+    if target.starts_with('?') {
+        return format!("{origin}{path}{target}");
+    }
+    let dir = path.rfind('/').map_or("", |i| &path[..=i]);
+    format!("{origin}{dir}{target}")
 }
 
 /// A count: a non-negative safe integer, or a string of digits.
@@ -430,12 +608,12 @@ fn parse_count(text: &str) -> Option<u64> {
 const COUNT_EXPECTED: &str = "a non-negative integer";
 
 fn total<J: Json + Clone>(
-    adapter: &Adapter,
+    list: &List,
     body: &J,
     header: &dyn Fn(&str) -> Option<String>,
     problems: &mut Problems,
 ) -> Option<u64> {
-    if let Some(path) = adapter.list.total.as_deref() {
+    if let Some(path) = list.total.as_deref() {
         if let Some(value) = present(body.path(path)) {
             match count(&value) {
                 Some(total) => return Some(total),
@@ -443,7 +621,7 @@ fn total<J: Json + Clone>(
             }
         }
     }
-    let name = adapter.list.total_header.as_deref()?;
+    let name = list.total_header.as_deref()?;
     let text = header(name)?;
     let total = parse_count(&text);
     if total.is_none() {
@@ -453,15 +631,15 @@ fn total<J: Json + Clone>(
 }
 
 fn next_page<J: Json + Clone>(
-    adapter: &Adapter,
+    list: &List,
     body: &J,
     page: &Page,
     raw_count: u64,
     total: Option<u64>,
     problems: &mut Problems,
 ) -> Option<Page> {
-    match &adapter.list.paging {
-        Paging::None => None,
+    match &list.paging {
+        Paging::None | Paging::Link | Paging::Keyset { .. } => None,
         Paging::Cursor { next, .. } => {
             let value = present(body.path(next))?;
             let cursor = value
@@ -489,14 +667,25 @@ fn next_page<J: Json + Clone>(
                 Some(cursor) => Some(Page::Cursor(cursor)),
             }
         }
-        Paging::Page { first, size, .. } => {
+        Paging::Page {
+            first, size, pages, ..
+        } => {
             let current = match page {
                 Page::Number(n) => *n,
                 _ => *first,
             };
             let pages_loaded = current.saturating_sub(*first).saturating_add(1);
             let all_loaded = total.is_some_and(|t| pages_loaded.saturating_mul(*size) >= t);
-            if raw_count < *size || all_loaded {
+            // The API's own page count, when it gives one, settles it.
+            let last = pages.as_deref().and_then(|path| {
+                let value = present(body.path(path))?;
+                let n = count(&value);
+                if n.is_none() {
+                    problems.add(|| display_path(path), COUNT_EXPECTED, value.kind());
+                }
+                n
+            });
+            if raw_count < *size || all_loaded || last.is_some_and(|n| pages_loaded >= n) {
                 return None;
             }
             current.checked_add(1).map(Page::Number)
@@ -521,7 +710,17 @@ pub(super) fn created<J: Json + Clone>(
     body: Option<&J>,
 ) -> Created {
     let published = adapter.create.created.contains(&status);
-    if !published && !adapter.create.held.contains(&status) {
+    // An API that says "failed" in a 2xx body (Waline: `{"errno": 1001, …}`).
+    let refused = adapter
+        .create
+        .ok_when
+        .as_ref()
+        .is_some_and(|(path, equals)| {
+            body.and_then(|b| b.path(path))
+                .and_then(|v| v.to_json())
+                .is_none_or(|found| found != *equals)
+        });
+    if refused || (!published && !adapter.create.held.contains(&status)) {
         return Created::Failed {
             status,
             message: body.and_then(|b| adapter.error_message(b)),
@@ -532,7 +731,14 @@ pub(super) fn created<J: Json + Clone>(
             // Problems in an otherwise successful response are not worth a console
             // line: the widget falls back to what it sent.
             let mut ignored = Problems::default();
-            read_item(adapter, &item, ParentFrom::Item, &String::new, &mut ignored).comment
+            read_item(
+                adapter,
+                &item,
+                ParentFrom::Item(None),
+                &String::new,
+                &mut ignored,
+            )
+            .comment
         }),
         _ => None,
     };

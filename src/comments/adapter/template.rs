@@ -14,35 +14,97 @@ pub(super) enum Placeholder {
     Author,
     Body,
     Parent,
+    /// The top-level comment of the thread a reply belongs to.
+    Root,
     Key,
     NowIso,
     NowMs,
     NowS,
+    Email,
+    Website,
+    PageUrl,
+    CanonicalUrl,
+    PageTitle,
+    /// `{meta:NAME}`: the `content` of the page's `<meta name="NAME">`.
+    Meta,
+    /// `{cookie:NAME}`: the value of the page's cookie `NAME`.
+    Cookie,
 }
 
-const NAMES: [(&str, Placeholder); 9] = [
+const NAMES: [(&str, Placeholder); 17] = [
     ("api", Placeholder::Api),
     ("thread", Placeholder::Thread),
     ("author", Placeholder::Author),
     ("body", Placeholder::Body),
     ("parent", Placeholder::Parent),
+    ("root", Placeholder::Root),
     ("key", Placeholder::Key),
     ("nowIso", Placeholder::NowIso),
     ("nowMs", Placeholder::NowMs),
     ("nowS", Placeholder::NowS),
+    ("email", Placeholder::Email),
+    ("website", Placeholder::Website),
+    ("pageUrl", Placeholder::PageUrl),
+    ("canonicalUrl", Placeholder::CanonicalUrl),
+    ("pageTitle", Placeholder::PageTitle),
+    ("meta", Placeholder::Meta),
+    ("cookie", Placeholder::Cookie),
+];
+
+const PAGE: [Placeholder; 3] = [
+    Placeholder::PageUrl,
+    Placeholder::CanonicalUrl,
+    Placeholder::PageTitle,
 ];
 
 pub(super) const URL: &[Placeholder] = &[Placeholder::Api, Placeholder::Thread];
-pub(super) const THREAD_ONLY: &[Placeholder] = &[Placeholder::Thread];
+/// A per-parent replies URL also knows the parent.
+pub(super) const REPLIES_URL: &[Placeholder] =
+    &[Placeholder::Api, Placeholder::Thread, Placeholder::Parent];
+/// List query values: the thread and the page's facts.
+pub(super) const QUERY: &[Placeholder] = &[Placeholder::Thread, PAGE[0], PAGE[1], PAGE[2]];
+pub(super) const REPLIES_QUERY: &[Placeholder] = &[
+    Placeholder::Thread,
+    Placeholder::Parent,
+    PAGE[0],
+    PAGE[1],
+    PAGE[2],
+];
+/// Header values: as query values, plus what the page holds (CSRF tokens).
+pub(super) const HEADER: &[Placeholder] = &[
+    Placeholder::Thread,
+    PAGE[0],
+    PAGE[1],
+    PAGE[2],
+    Placeholder::Meta,
+    Placeholder::Cookie,
+];
+pub(super) const REPLIES_HEADER: &[Placeholder] = &[
+    Placeholder::Thread,
+    Placeholder::Parent,
+    PAGE[0],
+    PAGE[1],
+    PAGE[2],
+    Placeholder::Meta,
+    Placeholder::Cookie,
+];
 pub(super) const BODY: &[Placeholder] = &[
     Placeholder::Thread,
     Placeholder::Author,
     Placeholder::Body,
     Placeholder::Parent,
+    Placeholder::Root,
     Placeholder::Key,
     Placeholder::NowIso,
     Placeholder::NowMs,
     Placeholder::NowS,
+    Placeholder::Email,
+    Placeholder::Website,
+    PAGE[0],
+    PAGE[1],
+    PAGE[2],
+    Placeholder::Meta,
+    Placeholder::Cookie,
 ];
 
 /// "{api} and {thread}" for error messages.
@@ -50,7 +112,10 @@ pub(super) fn describe_allowed(allowed: &[Placeholder]) -> String {
     let names: Vec<String> = NAMES
         .iter()
         .filter(|(_, p)| allowed.contains(p))
-        .map(|(name, _)| format!("{{{name}}}"))
+        .map(|(name, p)| match p {
+            Placeholder::Meta | Placeholder::Cookie => format!("{{{name}:NAME}}"),
+            _ => format!("{{{name}}}"),
+        })
         .collect();
     match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
@@ -59,42 +124,77 @@ pub(super) fn describe_allowed(allowed: &[Placeholder]) -> String {
     }
 }
 
+/// Where `{meta:NAME}` and `{cookie:NAME}` read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PageSource {
+    Meta,
+    Cookie,
+}
+
+/// One placeholder as written: `{thread|number}`, `{meta:csrf-token}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Slot {
+    pub p: Placeholder,
+    /// The NAME of `{meta:NAME}` / `{cookie:NAME}`; empty otherwise.
+    pub arg: String,
+    /// `|number`: sent as a JSON number when its value is one.
+    pub number: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Segment {
     Text(String),
-    Placeholder(Placeholder),
+    Slot(Slot),
 }
 
 /// A string with placeholders.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(super) struct Template(Vec<Segment>);
 
+/// `letters`, `letters|letters` or `letters:name` (name: letters, digits, `-`, `_`,
+/// `.`): what counts as a placeholder between braces. Anything else is literal.
+fn placeholder_like(inner: &str) -> bool {
+    let (head, tail) = match inner.find(['|', ':']) {
+        Some(at) => (&inner[..at], Some(&inner[at..])),
+        None => (inner, None),
+    };
+    let letters = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic());
+    letters(head)
+        && match tail {
+            None => true,
+            Some(t) if t.starts_with('|') => letters(&t[1..]),
+            Some(t) => {
+                let name = &t[1..];
+                !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            }
+        }
+}
+
 impl Template {
     /// `Err` names the first placeholder not in `allowed` (`"{Thread}"`). A brace that
-    /// does not open `{letters}` is literal text.
+    /// does not open `{letters}`, `{letters|letters}` or `{letters:name}` is literal text.
     pub(super) fn parse(text: &str, allowed: &[Placeholder]) -> Result<Template, String> {
         let mut segments = Vec::new();
         let mut literal = String::new();
         let mut rest = text;
         while let Some(open) = rest.find('{') {
             let after = rest.get(open + 1..).unwrap_or_default();
-            let name = after
+            let inner = after
                 .find('}')
                 .and_then(|close| after.get(..close))
-                .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphabetic()));
+                .filter(|inner| placeholder_like(inner));
             literal.push_str(rest.get(..open).unwrap_or_default());
-            match name {
-                Some(name) => {
-                    let placeholder = NAMES
-                        .iter()
-                        .find(|(n, p)| *n == name && allowed.contains(p))
-                        .map(|(_, p)| *p)
-                        .ok_or_else(|| format!("{{{name}}}"))?;
+            match inner {
+                Some(inner) => {
+                    let slot = parse_slot(inner, allowed).ok_or_else(|| format!("{{{inner}}}"))?;
                     if !literal.is_empty() {
                         segments.push(Segment::Text(std::mem::take(&mut literal)));
                     }
-                    segments.push(Segment::Placeholder(placeholder));
-                    rest = after.get(name.len() + 1..).unwrap_or_default();
+                    segments.push(Segment::Slot(slot));
+                    rest = after.get(inner.len() + 1..).unwrap_or_default();
                 }
                 None => {
                     literal.push('{');
@@ -110,22 +210,102 @@ impl Template {
     }
 
     /// The placeholder when the template is exactly one, such as `"{parent}"`.
+    #[cfg(test)]
     pub(super) fn exact(&self) -> Option<Placeholder> {
+        self.exact_slot().map(|s| s.p)
+    }
+
+    fn exact_slot(&self) -> Option<&Slot> {
         match self.0.as_slice() {
-            [Segment::Placeholder(p)] => Some(*p),
+            [Segment::Slot(s)] => Some(s),
             _ => None,
         }
     }
 
-    pub(super) fn render(&self, value: &dyn Fn(Placeholder) -> String) -> String {
+    pub(super) fn render(&self, value: &dyn Fn(&Slot) -> String) -> String {
         let mut out = String::new();
         for segment in &self.0 {
             match segment {
                 Segment::Text(text) => out.push_str(text),
-                Segment::Placeholder(p) => out.push_str(&value(*p)),
+                Segment::Slot(s) => out.push_str(&value(s)),
             }
         }
         out
+    }
+
+    /// The `{meta:NAME}` and `{cookie:NAME}` this template reads.
+    pub(super) fn reads(&self, out: &mut Vec<(PageSource, String)>) {
+        for segment in &self.0 {
+            if let Segment::Slot(s) = segment {
+                let source = match s.p {
+                    Placeholder::Meta => PageSource::Meta,
+                    Placeholder::Cookie => PageSource::Cookie,
+                    _ => continue,
+                };
+                if !out.iter().any(|(src, n)| *src == source && *n == s.arg) {
+                    out.push((source, s.arg.clone()));
+                }
+            }
+        }
+    }
+}
+
+fn parse_slot(inner: &str, allowed: &[Placeholder]) -> Option<Slot> {
+    let (name, arg, number) = match inner.split_once(':') {
+        Some((name, arg)) => (name, arg, false),
+        None => match inner.split_once('|') {
+            Some((name, "number")) => (name, "", true),
+            Some(_) => return None,
+            None => (inner, "", false),
+        },
+    };
+    let p = NAMES
+        .iter()
+        .find(|(n, p)| *n == name && allowed.contains(p))
+        .map(|(_, p)| *p)?;
+    let reads = matches!(p, Placeholder::Meta | Placeholder::Cookie);
+    // `{meta}` alone names nothing; `{thread:x}` is not a thing.
+    if reads == arg.is_empty() {
+        return None;
+    }
+    Some(Slot {
+        p,
+        arg: arg.to_owned(),
+        number,
+    })
+}
+
+/// What `{parent}` (and `{root}`) stand for in a top-level comment's create body.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub(super) enum NoParent {
+    #[default]
+    Null,
+    /// The member is left out of the body.
+    Omit,
+    /// This JSON value (a number or a string), as JSON text.
+    Value(String),
+}
+
+/// What the page provides to templates, read when a request is made.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageFacts {
+    /// `location.href`.
+    pub url: String,
+    /// `<link rel="canonical">`'s href, else `url`.
+    pub canonical_url: String,
+    /// `document.title`.
+    pub title: String,
+    /// The `{meta:NAME}` and `{cookie:NAME}` values, as found (missing ones are empty).
+    pub values: Vec<(PageSource, String, String)>,
+}
+
+impl PageFacts {
+    fn value(&self, source: PageSource, name: &str) -> String {
+        self.values
+            .iter()
+            .find(|(s, n, _)| *s == source && n == name)
+            .map(|(_, _, v)| v.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -137,45 +317,103 @@ pub(super) struct Values<'a> {
     pub author: &'a str,
     pub body: &'a str,
     pub parent: Option<&'a Id>,
+    pub root: Option<&'a Id>,
     pub key: &'a str,
     pub now_ms: i64,
+    pub email: &'a str,
+    pub website: &'a str,
+    pub page: &'a PageFacts,
+    pub no_parent: &'a NoParent,
 }
 
 impl Values<'_> {
     /// The placeholder as text, unencoded.
-    pub(super) fn text(&self, p: Placeholder) -> String {
-        match p {
+    pub(super) fn text(&self, s: &Slot) -> String {
+        let id_text = |id: Option<&Id>| match (id, self.no_parent) {
+            (Some(id), _) => id.text.clone(),
+            // A given value stands for "no parent" in text too (`0`, `-1`).
+            (None, NoParent::Value(json)) => crate::platform::json::parse(json)
+                .ok()
+                .and_then(|v| {
+                    use crate::platform::json::Json;
+                    v.string().or_else(|| v.to_json())
+                })
+                .unwrap_or_default(),
+            (None, _) => String::new(),
+        };
+        match s.p {
             Placeholder::Api => self.api.to_owned(),
             Placeholder::Thread => self.thread.to_owned(),
             Placeholder::Author => self.author.to_owned(),
             Placeholder::Body => self.body.to_owned(),
-            Placeholder::Parent => self.parent.map(|id| id.text.clone()).unwrap_or_default(),
+            Placeholder::Parent => id_text(self.parent),
+            Placeholder::Root => id_text(self.root.or(self.parent)),
             Placeholder::Key => self.key.to_owned(),
             Placeholder::NowIso => format_rfc3339(self.now_ms),
             Placeholder::NowMs => self.now_ms.to_string(),
             Placeholder::NowS => self.now_ms.div_euclid(1000).to_string(),
+            Placeholder::Email => self.email.to_owned(),
+            Placeholder::Website => self.website.to_owned(),
+            Placeholder::PageUrl => self.page.url.clone(),
+            Placeholder::CanonicalUrl => self.page.canonical_url.clone(),
+            Placeholder::PageTitle => self.page.title.clone(),
+            Placeholder::Meta => self.page.value(PageSource::Meta, &s.arg),
+            Placeholder::Cookie => self.page.value(PageSource::Cookie, &s.arg),
         }
     }
 
     /// The placeholder as a JSON value, for a body string that is exactly it.
-    fn json(&self, p: Placeholder) -> String {
-        match p {
-            Placeholder::Parent => match self.parent {
-                None => "null".to_owned(),
-                Some(id) if id.numeric && is_json_integer(&id.text) => id.text.clone(),
-                Some(id) => quote(&id.text),
+    fn json(&self, s: &Slot) -> String {
+        let id_json = |id: Option<&Id>| match id {
+            None => match self.no_parent {
+                NoParent::Value(json) => json.clone(),
+                NoParent::Null | NoParent::Omit => "null".to_owned(),
             },
-            Placeholder::NowMs | Placeholder::NowS => self.text(p),
-            _ => quote(&self.text(p)),
+            Some(id) if (id.numeric || s.number) && is_json_integer(&id.text) => id.text.clone(),
+            Some(id) => quote(&id.text),
+        };
+        match s.p {
+            Placeholder::Parent => id_json(self.parent),
+            // The root of a reply to a top-level comment is that comment.
+            Placeholder::Root => id_json(self.root.or(self.parent)),
+            Placeholder::NowMs | Placeholder::NowS => self.text(s),
+            _ => {
+                let text = self.text(s);
+                if s.number && is_json_number(&text) {
+                    text
+                } else {
+                    quote(&text)
+                }
+            }
         }
     }
 
-    /// A URL template with `{thread}` percent-encoded as one path segment.
+    /// A body member left out: `{parent}` or `{root}` of a top-level comment when
+    /// the adapter says "omitted".
+    fn omitted(&self, s: &Slot) -> bool {
+        *self.no_parent == NoParent::Omit
+            && self.parent.is_none()
+            && matches!(s.p, Placeholder::Parent | Placeholder::Root)
+    }
+
+    /// A URL template with `{thread}` and `{parent}` percent-encoded as one path segment.
     pub(super) fn url(&self, template: &Template) -> String {
-        template.render(&|p| match p {
-            Placeholder::Thread => encode_component(self.thread),
-            other => self.text(other),
+        template.render(&|s| match s.p {
+            Placeholder::Api => self.text(s),
+            _ => encode_component(&self.text(s)),
         })
+    }
+}
+
+/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`: what `|number` sends bare.
+fn is_json_number(text: &str) -> bool {
+    match text.split_once('.') {
+        Some((whole, fraction)) => {
+            is_json_integer(whole)
+                && !fraction.is_empty()
+                && fraction.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => is_json_integer(text),
     }
 }
 
@@ -198,6 +436,25 @@ pub(super) enum BodyTemplate {
     Object(Vec<(String, BodyTemplate)>),
 }
 
+impl BodyTemplate {
+    fn omitted(&self, values: &Values<'_>) -> bool {
+        match self {
+            BodyTemplate::Text(t) => t.exact_slot().is_some_and(|s| values.omitted(s)),
+            _ => false,
+        }
+    }
+
+    /// The `{meta:NAME}` and `{cookie:NAME}` the body reads.
+    pub(super) fn reads(&self, out: &mut Vec<(PageSource, String)>) {
+        match self {
+            BodyTemplate::Fixed(_) => {}
+            BodyTemplate::Text(t) => t.reads(out),
+            BodyTemplate::Array(items) => items.iter().for_each(|i| i.reads(out)),
+            BodyTemplate::Object(members) => members.iter().for_each(|(_, v)| v.reads(out)),
+        }
+    }
+}
+
 /// Deep enough for any real API body; the bound keeps rendering's recursion bounded.
 pub(super) const MAX_BODY_DEPTH: usize = 16;
 
@@ -206,9 +463,9 @@ impl BodyTemplate {
     pub(super) fn render(&self, values: &Values<'_>, out: &mut String) {
         match self {
             BodyTemplate::Fixed(json) => out.push_str(json),
-            BodyTemplate::Text(template) => match template.exact() {
-                Some(p) => out.push_str(&values.json(p)),
-                None => out.push_str(&quote(&template.render(&|p| values.text(p)))),
+            BodyTemplate::Text(template) => match template.exact_slot() {
+                Some(s) => out.push_str(&values.json(s)),
+                None => out.push_str(&quote(&template.render(&|s| values.text(s)))),
             },
             BodyTemplate::Array(items) => {
                 out.push('[');
@@ -222,10 +479,15 @@ impl BodyTemplate {
             }
             BodyTemplate::Object(members) => {
                 out.push('{');
-                for (i, (key, value)) in members.iter().enumerate() {
-                    if i > 0 {
+                let mut first = true;
+                for (key, value) in members {
+                    if value.omitted(values) {
+                        continue;
+                    }
+                    if !first {
                         out.push(',');
                     }
+                    first = false;
                     out.push_str(&quote(key));
                     out.push(':');
                     value.render(values, out);
@@ -267,9 +529,61 @@ mod tests {
             author: "Lan",
             body: "Hi",
             parent: None,
+            root: None,
             key: "k",
             now_ms: 1_705_573_800_123,
+            email: "",
+            website: "",
+            page: Box::leak(Box::default()),
+            no_parent: &NoParent::Null,
         }
+    }
+
+    #[test]
+    fn typed_and_page_placeholders() {
+        let t = Template::parse("{thread|number}", BODY).expect("ok");
+        let page = PageFacts {
+            url: "https://bao.vn/a?x=1".into(),
+            canonical_url: "https://bao.vn/a".into(),
+            title: "Tiêu đề".into(),
+            values: vec![(PageSource::Meta, "csrf-token".into(), "tok".into())],
+        };
+        let mut v = values();
+        v.thread = "123";
+        let s = t.exact_slot().expect("slot").clone();
+        assert_eq!(v.json(&s), "123");
+        v.thread = "12.5";
+        assert_eq!(v.json(&s), "12.5");
+        v.thread = "abc";
+        assert_eq!(v.json(&s), "\"abc\"", "not a number: sent as a string");
+        v.page = &page;
+        let t = Template::parse("{meta:csrf-token}/{cookie:XSRF-TOKEN}/{pageTitle}", HEADER)
+            .expect("ok");
+        assert_eq!(t.render(&|s| v.text(s)), "tok//Tiêu đề");
+        let mut reads = Vec::new();
+        t.reads(&mut reads);
+        assert_eq!(
+            reads,
+            [
+                (PageSource::Meta, "csrf-token".to_owned()),
+                (PageSource::Cookie, "XSRF-TOKEN".to_owned())
+            ]
+        );
+        // Not allowed where the request cannot know them, and malformed forms.
+        assert_eq!(
+            Template::parse("{meta:x}", QUERY),
+            Err("{meta:x}".to_owned())
+        );
+        assert_eq!(Template::parse("{meta}", HEADER), Err("{meta}".to_owned()));
+        assert_eq!(
+            Template::parse("{thread:x}", HEADER),
+            Err("{thread:x}".to_owned())
+        );
+        assert_eq!(
+            Template::parse("{thread|text}", BODY),
+            Err("{thread|text}".to_owned())
+        );
+        assert!(Template::parse("{meta: x}", HEADER).is_ok(), "literal");
     }
 
     #[test]
@@ -302,7 +616,11 @@ mod tests {
             Ok(None)
         );
         assert_eq!(describe_allowed(URL), "{api} and {thread}");
-        assert_eq!(describe_allowed(THREAD_ONLY), "{thread}");
+        assert_eq!(describe_allowed(&[Placeholder::Thread]), "{thread}");
+        assert_eq!(
+            describe_allowed(HEADER),
+            "{thread}, {pageUrl}, {canonicalUrl}, {pageTitle}, {meta:NAME} and {cookie:NAME}"
+        );
     }
 
     #[test]

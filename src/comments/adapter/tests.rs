@@ -1182,7 +1182,7 @@ fn config_errors_name_the_field() {
     let e = config_error(r#"{"list": {"paging": {"type": "pages"}}}"#);
     assert_eq!(
         e.describe(),
-        r#"list.paging.type: expected "cursor", "page", "offset" or "none", got "pages""#
+        r#"list.paging.type: expected "cursor", "page", "offset", "keyset", "link" or "none", got "pages""#
     );
     for (config, field, got) in [
         (r#"[]"#, "", Some("an array")),
@@ -1384,8 +1384,9 @@ fn config_errors_name_the_field() {
     }
     assert_eq!(
         config_error(r#"{"colour": 1}"#).describe(),
-        "colour: expected one of the keys credentials, order, list, comment, bodyFormat, \
-         timeFormat, pendingStatus, statusMap, error, create, timeouts, got an unknown key"
+        "colour: expected one of the keys $schema, credentials, order, list, replies, comment, \
+         bodyFormat, authorFormat, timeFormat, timeZone, pendingStatus, statusMap, error, create, \
+         timeouts, got an unknown key"
     );
     assert_eq!(
         config_error("[]").describe(),

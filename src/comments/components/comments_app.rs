@@ -64,6 +64,10 @@ pub struct Ctx {
     pub backend: Rc<Backend>,
     pub lang: Lang,
     pub limit: usize,
+    /// The shortest comment the API takes (`data-min-length`, `create.minLength`).
+    pub min: usize,
+    /// The optional composer fields the API wants.
+    pub fields: crate::comments::adapter::Fields,
     pub depth: usize,
     pub on_posted: Callback<Posted>,
 }
@@ -385,12 +389,17 @@ fn Section(props: &SectionProps) -> Html {
         let dispatcher = feed.dispatcher();
         let backend = props.backend.clone();
         let config = props.config.clone();
-        use_memo((), move |_| Ctx {
-            backend,
-            lang,
-            limit: config.max_length,
-            depth: config.depth,
-            on_posted: Callback::from(move |c| dispatcher.dispatch(Action::Posted(c))),
+        use_memo((), move |_| {
+            let (min, limit) = config.length_limits(&backend.adapter);
+            Ctx {
+                fields: config.fields(&backend.adapter),
+                backend,
+                lang,
+                limit,
+                min,
+                depth: config.depth,
+                on_posted: Callback::from(move |c| dispatcher.dispatch(Action::Posted(c))),
+            }
         })
     };
 
@@ -468,6 +477,26 @@ fn Section(props: &SectionProps) -> Html {
                 if let Some(c) = controller.borrow_mut().take() {
                     c.abort();
                 }
+            }
+        });
+    }
+
+    // A page of replies whose parents are on later pages shows nothing yet: load
+    // on at once (a few pages at most) rather than leave the list empty.
+    {
+        let load = load.clone();
+        let thread = feed.thread.clone();
+        let backend = props.backend.clone();
+        use_effect_with(feed.pages, move |_| {
+            let next = thread
+                .try_borrow()
+                .ok()
+                .filter(|t| t.is_loaded() && t.roots().is_empty())
+                .and_then(|t| t.next_page().cloned());
+            if let (Some(next), true) =
+                (next, (1..=MAX_BLANK_PAGES).contains(&backend.blank_pages()))
+            {
+                load.emit(next);
             }
         });
     }
@@ -608,6 +637,9 @@ fn Section(props: &SectionProps) -> Html {
         </ContextProvider<Rc<Ctx>>>
     }
 }
+
+/// Pages loaded on by themselves while the list shows nothing.
+const MAX_BLANK_PAGES: u32 = 10;
 
 /// Focuses the top-level comment at `index` (made focusable for this: it is not a
 /// control, so it leaves the tab order again on blur).

@@ -18,11 +18,12 @@ use yew::prelude::*;
 
 use super::comments_app::{Ctx, Posted};
 use super::Shared;
-use crate::comments::adapter::{Body, Comment, Created, Id, NewComment, Status};
+use crate::comments::adapter::{Body, Comment, Created, FieldRule, Id, NewComment, Status};
+use crate::comments::backend::Extras;
 use crate::comments::components::comment_list::author_name;
 use crate::comments::draft::{self, DraftKey};
 use crate::comments::text;
-use crate::i18n::{counter, over_limit, Lang};
+use crate::i18n::{counter, over_limit, under_min, Lang};
 use crate::platform::dom::console_error;
 use crate::platform::error::LoadError;
 
@@ -85,6 +86,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
     // storage so typing does not read storage on every keystroke.
     let keyed_text = use_mut_ref(|| None::<String>);
     let ids = use_state(unique_ids);
+    let email_ref = use_node_ref();
+    let website_ref = use_node_ref();
+    // Why the email or website cannot be sent, shown under the field.
+    let field_error = use_state(|| None::<(Field, &'static str)>);
 
     let Some(ctx) = ctx else {
         return Html::default();
@@ -92,6 +97,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let lang = ctx.lang;
     let s = lang.comments();
     let limit = ctx.limit;
+    let min = ctx.min;
+    let fields = ctx.fields;
     let parent_id = props.parent.as_ref().map(|p| p.0.id.clone());
     let key = DraftKey::new(
         &ctx.backend.thread,
@@ -250,17 +257,51 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let key = key.clone();
         let parent_id = parent_id.clone();
         let on_close = props.on_close.clone();
+        let email_ref = email_ref.clone();
+        let website_ref = website_ref.clone();
+        let field_error = field_error.clone();
         Rc::new(move || {
             if *sending || composing.get() {
                 return;
             }
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value().trim().to_owned())
+                    .unwrap_or_default()
+            };
+            let checked = check_fields(
+                ctx.fields.email,
+                &value(&email_ref),
+                ctx.fields.website,
+                &value(&website_ref),
+                ctx.lang.comments(),
+            );
+            let extras = match checked {
+                Ok(extras) => {
+                    if field_error.is_some() {
+                        field_error.set(None);
+                    }
+                    extras
+                }
+                Err((field, reason)) => {
+                    let input = match field {
+                        Field::Email => &email_ref,
+                        Field::Website => &website_ref,
+                    };
+                    if let Some(i) = input.cast::<HtmlInputElement>() {
+                        let _ = i.focus();
+                    }
+                    field_error.set(Some((field, reason)));
+                    return;
+                }
+            };
             let Some(area) = body_ref.cast::<HtmlTextAreaElement>() else {
                 return;
             };
             let raw = area.value();
             let body = text::prepare(&raw);
             let n = ykien_text::count_chars_nfc(&body);
-            if n == 0 || n > ctx.limit {
+            if n == 0 || n < ctx.min || n > ctx.limit {
                 return;
             }
             let name = name_ref
@@ -288,7 +329,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
             let same = keyed_text.borrow().as_deref() == Some(body.as_str());
             let (idem, request) = match (same, saved.idempotency_key) {
                 (true, Some(idem)) => {
-                    let mut request = ctx.backend.create_request(&new, &idem);
+                    let mut request = ctx.backend.create_request_with(&new, &idem, &extras);
                     if let (Some(sent), true) = (saved.request, request.body.is_some()) {
                         request.body = Some(sent);
                     }
@@ -296,7 +337,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 }
                 _ => {
                     let idem = draft::new_idempotency_key();
-                    let request = ctx.backend.create_request(&new, &idem);
+                    let request = ctx.backend.create_request_with(&new, &idem, &extras);
                     (idem, request)
                 }
             };
@@ -456,7 +497,46 @@ pub fn Composer(props: &ComposerProps) -> Html {
         .map(|close| Callback::from(move |_: MouseEvent| close.emit(())));
 
     let over = *count > limit;
+    let under = *count > 0 && *count < min;
     let (counter_id, status_id, name_id, body_id) = &*ids;
+    let clear_field_error = {
+        let field_error = field_error.clone();
+        Callback::from(move |_: InputEvent| {
+            if field_error.is_some() {
+                field_error.set(None);
+            }
+        })
+    };
+    let field_input = |field: Field, rule: FieldRule, node: &NodeRef| -> Html {
+        if rule == FieldRule::Off {
+            return Html::default();
+        }
+        let (label, kind, autocomplete, class) = match field {
+            Field::Email => (s.email_label, "email", "email", "composer-email"),
+            Field::Website => (s.website_label, "url", "url", "composer-website"),
+        };
+        let id = format!("{name_id}-{class}");
+        let error_id = format!("{id}-error");
+        let reason = field_error.and_then(|(f, r)| (f == field).then_some(r));
+        html! {
+            <div class={classes!("composer-field", class)}>
+                <label for={id.clone()}>
+                    {label}
+                    if rule == FieldRule::Optional {
+                        <span class="composer-optional">{format!(" {}", s.optional)}</span>
+                    }
+                </label>
+                <input id={id} ref={node.clone()} class={class} type={kind} autocomplete={autocomplete}
+                    maxlength="254" required={rule == FieldRule::Required}
+                    aria-invalid={reason.is_some().then_some("true")}
+                    aria-describedby={reason.is_some().then(|| error_id.clone())}
+                    oninput={clear_field_error.clone()} />
+                if let Some(reason) = reason {
+                    <p id={error_id} class="composer-field-error" role="alert">{reason}</p>
+                }
+            </div>
+        }
+    };
     let is_reply = props.parent.is_some();
     let body_label = match &props.parent {
         Some(p) => format!("{} {}", s.reply_to, author_name(&p.0, lang)),
@@ -468,6 +548,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 <label class="composer-name-label" for={name_id.clone()}>{s.name_label}</label>
                 <input id={name_id.clone()} ref={name_ref} class="composer-name" type="text" autocomplete="nickname"
                     maxlength={ykien_text::DEFAULT_NAME_LIMIT.to_string()} placeholder={s.guest} />
+                { field_input(Field::Email, fields.email, &email_ref) }
+                { field_input(Field::Website, fields.website, &website_ref) }
             </div>
             <label class={classes!("composer-body-label", is_reply.then_some("visually-hidden"))}
                 for={body_id.clone()}>{body_label}</label>
@@ -487,13 +569,13 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     <button type="button" class="btn btn-quiet composer-cancel" onclick={cancel}>{s.cancel}</button>
                 }
                 <button type="submit" class="btn btn-primary composer-send"
-                    disabled={*count == 0 || over || *sending}
+                    disabled={*count == 0 || over || under || *sending}
                     aria-busy={(*sending).then_some("true")}>
                     { if *sending { s.sending } else { s.send } }
                 </button>
             </div>
             <p id={status_id.clone()} class="composer-status" role="status" aria-live="polite">
-                { status_text(lang, over, limit, &outcome) }
+                { status_text(lang, (over, under), (min, limit), &outcome) }
             </p>
             { match &*outcome {
                 Outcome::Failed { message, retry: can_retry } => html! {
@@ -518,16 +600,99 @@ pub fn Composer(props: &ComposerProps) -> Html {
 
 /// The polite live region: the over-limit warning while over, then the outcome of
 /// the last send. Failures are announced by the alert instead.
-fn status_text(lang: Lang, over: bool, limit: usize, outcome: &Outcome) -> String {
+fn status_text(
+    lang: Lang,
+    (over, under): (bool, bool),
+    (min, limit): (usize, usize),
+    outcome: &Outcome,
+) -> String {
     let s = lang.comments();
     if over {
         return over_limit(lang, limit);
+    }
+    if under {
+        return under_min(lang, min);
     }
     match outcome {
         Outcome::Sent => s.sent.to_owned(),
         Outcome::Held => s.pending_note.to_owned(),
         Outcome::None | Outcome::Failed { .. } | Outcome::Unknown { .. } => String::new(),
     }
+}
+
+/// An optional field of the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Email,
+    Website,
+}
+
+/// The optional fields as the API gets them, or the first one that cannot be sent
+/// and why.
+fn check_fields(
+    email_rule: FieldRule,
+    email: &str,
+    website_rule: FieldRule,
+    website: &str,
+    s: &crate::i18n::CommentStrings,
+) -> Result<Extras, (Field, &'static str)> {
+    let mut extras = Extras::default();
+    if email_rule != FieldRule::Off {
+        if email.is_empty() {
+            if email_rule == FieldRule::Required {
+                return Err((Field::Email, s.email_required));
+            }
+        } else if !is_email(email) {
+            return Err((Field::Email, s.email_invalid));
+        } else {
+            extras.email = email.to_owned();
+        }
+    }
+    if website_rule != FieldRule::Off {
+        if website.is_empty() {
+            if website_rule == FieldRule::Required {
+                return Err((Field::Website, s.website_required));
+            }
+        } else {
+            extras.website = website_url(website).ok_or((Field::Website, s.website_invalid))?;
+        }
+    }
+    Ok(extras)
+}
+
+/// `local@domain.tld`, as most APIs check it: one `@`, no spaces, a dot in a domain
+/// that neither starts nor ends with one, at most 254 characters.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    text.len() <= 254
+        && !local.is_empty()
+        && !domain.contains('@')
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+}
+
+/// An http(s) URL; a bare host (`example.vn/x`) gets `https://`.
+fn website_url(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let url = if lower.starts_with("http://") || lower.starts_with("https://") {
+        text.to_owned()
+    } else if text.contains("://") || text.starts_with('/') {
+        return None;
+    } else {
+        format!("https://{text}")
+    };
+    let host = url.split("://").nth(1)?.split(['/', '?', '#']).next()?;
+    let ok = url.len() <= 254
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then_some(url)
 }
 
 thread_local! {
@@ -547,4 +712,53 @@ fn unique_ids() -> (String, String, String, String) {
         format!("ykc{n}-name"),
         format!("ykc{n}-body"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn optional_fields_are_checked_with_a_reason() {
+        let s = Lang::Vi.comments();
+        let (off, opt, req) = (FieldRule::Off, FieldRule::Optional, FieldRule::Required);
+        assert_eq!(check_fields(off, "x", off, "y", s), Ok(Extras::default()));
+        assert_eq!(check_fields(opt, "", opt, "", s), Ok(Extras::default()));
+        assert_eq!(
+            check_fields(req, "", off, "", s),
+            Err((Field::Email, s.email_required))
+        );
+        assert_eq!(
+            check_fields(opt, "lan@", off, "", s),
+            Err((Field::Email, s.email_invalid))
+        );
+        assert_eq!(
+            check_fields(opt, "lan@bao.vn", opt, "bao.vn/lan", s),
+            Ok(Extras {
+                email: "lan@bao.vn".into(),
+                website: "https://bao.vn/lan".into()
+            })
+        );
+        assert_eq!(
+            check_fields(off, "", req, "javascript:alert(1)", s),
+            Err((Field::Website, s.website_invalid))
+        );
+        for bad in [
+            "a b@c.vn", "a@b", "a@.vn", "a@b.", "@b.vn", "a@b@c.vn", "a@b..vn",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+        for (given, want) in [
+            ("https://x.vn", Some("https://x.vn")),
+            ("HTTP://x.vn/a?b", Some("HTTP://x.vn/a?b")),
+            ("x.vn", Some("https://x.vn")),
+            ("ftp://x.vn", None),
+            ("/x", None),
+            ("localhost", None),
+            ("x .vn", None),
+        ] {
+            assert_eq!(website_url(given).as_deref(), want, "{given}");
+        }
+    }
 }
