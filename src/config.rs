@@ -172,12 +172,30 @@ impl ConfigError {
 }
 
 /// Everything `parse` found: the config if it is usable, the errors if not, and
-/// warnings (unknown attributes) either way.
+/// the unknown attributes either way (as `dataset` keys; [`warnings`] words them).
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub config: Option<Config>,
     pub errors: Vec<ConfigError>,
-    pub warnings: Vec<String>,
+    pub unknown: Vec<String>,
+}
+
+/// The console warnings for unknown attributes, with a suggestion for a likely
+/// typo. Only the operator notice's part of the module calls this.
+pub fn warnings(unknown: &[String]) -> Vec<String> {
+    unknown
+        .iter()
+        .map(|key| {
+            let mut warning = format!(
+                "ykien: unknown attribute {} is ignored",
+                attribute_name(key)
+            );
+            if let Some(near) = closest_known(key) {
+                warning.push_str(&format!("; did you mean {}?", attribute_name(near)));
+            }
+            warning
+        })
+        .collect()
 }
 
 /// Keys the widget understands, in `dataset` form.
@@ -228,14 +246,7 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
 
     for (key, _) in pairs {
         if !KNOWN_KEYS.contains(&key.as_str()) {
-            let mut warning = format!(
-                "ykien: unknown attribute {} is ignored",
-                attribute_name(key)
-            );
-            if let Some(near) = closest_known(key) {
-                warning.push_str(&format!("; did you mean {}?", attribute_name(near)));
-            }
-            out.warnings.push(warning);
+            out.unknown.push(key.clone());
         }
     }
 
@@ -764,7 +775,7 @@ mod tests {
         let parsed = parse(&pairs(&[("article", "#a"), ("artcle", "#b"), ("zzz", "1")]));
         assert!(parsed.config.is_some());
         assert_eq!(
-            parsed.warnings,
+            warnings(&parsed.unknown),
             vec![
                 "ykien: unknown attribute data-artcle is ignored; did you mean data-article?",
                 "ykien: unknown attribute data-zzz is ignored",

@@ -14,7 +14,8 @@ use crate::article::render::Rendered;
 use crate::comments::slot::Slot;
 use crate::config::{self, ArticleSource, Config, ConfigError};
 use crate::i18n::Lang;
-use crate::platform::dom::{console_error, console_warn, page_lang, query, LookupError};
+use crate::notice::Report;
+use crate::platform::dom::{page_lang, query, LookupError};
 use crate::platform::loader::{retire, Host, Platform, ThemeWatch};
 
 /// Where the widget was asked to appear.
@@ -73,29 +74,43 @@ fn mount_in(
     platform: &Platform,
 ) -> Widget {
     let parsed = config::parse(pairs);
-    for w in &parsed.warnings {
-        console_warn(w);
-    }
     let fallback_lang = pairs
         .iter()
         .find(|(k, _)| k == "lang")
         .and_then(|(_, v)| Lang::from_tag(v))
         .or_else(|| page_lang(doc).and_then(|l| Lang::from_tag(&l)))
         .unwrap_or_default();
+    let unknown = parsed.unknown;
     let Some(config) = parsed.config else {
         let anchor = default_anchor(&place);
-        return notice(doc, anchor, &parsed.errors, fallback_lang, platform);
+        return notice(doc, anchor, parsed.errors, unknown, fallback_lang, platform);
     };
     let lang = config.lang.unwrap_or(fallback_lang);
     let mut widget = Widget::default();
     match build(doc, &place, &config, lang, platform, &mut widget) {
-        Ok(()) => widget,
+        Ok(()) => {
+            if !unknown.is_empty() {
+                spawn_report(None, Vec::new(), unknown, lang);
+            }
+            widget
+        }
         Err((anchor, errors)) => {
             // Whatever was half built goes; the notice takes the widget's place.
             widget.unmount();
-            notice(doc, anchor, &errors, lang, platform)
+            notice(doc, anchor, errors, unknown, lang, platform)
         }
     }
+}
+
+/// Hands the problems to the part of the module that words them (`notice`).
+fn spawn_report(root: Option<Element>, errors: Vec<ConfigError>, unknown: Vec<String>, lang: Lang) {
+    let report = Box::new(Report {
+        root,
+        errors,
+        unknown,
+        lang,
+    });
+    wasm_bindgen_futures::spawn_local(crate::notice::report_part(report));
 }
 
 /// Where new content goes relative to an existing element.
@@ -244,52 +259,25 @@ fn dom_failure() -> ConfigError {
     )
 }
 
-/// The operator notice: shown in the widget's place so a misconfiguration is never a
-/// silent blank area, with every error also on the console.
+/// The operator notice's place, in the widget's: the notice itself (and the
+/// console lines) come from the part of the module that words them.
 fn notice(
     doc: &Document,
     anchor: Anchor,
-    errors: &[ConfigError],
+    errors: Vec<ConfigError>,
+    unknown: Vec<String>,
     lang: Lang,
     platform: &Platform,
 ) -> Widget {
-    let s = lang.strings();
-    for e in errors {
-        console_error(&e.operator_message());
-    }
     let mut widget = Widget::default();
-    let Some(Host { host, root, .. }) = platform
+    let host = platform
         .shadow_host(doc, "ykien-notice")
         .ok()
-        .filter(|h| anchor.attach(&h.host))
-    else {
-        return widget;
-    };
-    let build = || -> Option<()> {
-        let card = doc.create_element("div").ok()?;
-        card.set_class_name("ykien notice");
-        card.set_attribute("role", "alert").ok()?;
-        card.set_attribute("lang", lang.code()).ok()?;
-        let title = doc.create_element("p").ok()?;
-        title.set_class_name("notice-title");
-        title.set_text_content(Some(s.config_title));
-        card.append_child(&title).ok()?;
-        let list = doc.create_element("ul").ok()?;
-        for e in errors {
-            let item = doc.create_element("li").ok()?;
-            // Text only: the values echoed here come from page markup.
-            item.set_text_content(Some(e.operator_message().trim_start_matches("ykien: ")));
-            list.append_child(&item).ok()?;
-        }
-        card.append_child(&list).ok()?;
-        let hint = doc.create_element("p").ok()?;
-        hint.set_class_name("notice-hint");
-        hint.set_text_content(Some(s.config_hint));
-        card.append_child(&hint).ok()?;
-        root.append_child(&card).ok()?;
-        Some(())
-    };
-    let _ = build();
-    widget.created.push(host);
+        .filter(|h| anchor.attach(&h.host));
+    let root = host.map(|Host { host, root, .. }| {
+        widget.created.push(host);
+        root
+    });
+    spawn_report(root, errors, unknown, lang);
     widget
 }

@@ -12,6 +12,7 @@ pub mod comments;
 pub mod config;
 pub mod embed;
 pub mod i18n;
+pub mod notice;
 pub mod platform;
 pub mod sanitize;
 

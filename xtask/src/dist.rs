@@ -50,10 +50,11 @@ pub const BUDGET_BEFORE_COMMENTS: u64 = 75 * 1024;
 ///
 /// The goal is 150 KiB, and it is not met: the section's part is Yew's runtime
 /// (about 42 KiB gzip), the section's own code (about 35) and the `core`/`alloc`/
-/// `hashbrown` code only it uses (about 28), on top of the main part. Until that
-/// shrinks, the gate holds the line a little above today's figure, so that no
-/// change grows it unnoticed.
-pub const BUDGET_WITH_COMMENTS: u64 = 205 * 1024;
+/// `hashbrown` code only it uses (about 28), on top of the main part, and the
+/// adapter format's growth (formats, paging styles, per-parent replies) added
+/// about 24. Until that shrinks, the gate holds the line a little above today's
+/// figure (218.4 KiB), so that no change grows it unnoticed.
+pub const BUDGET_WITH_COMMENTS: u64 = 225 * 1024;
 /// `ykien-count.js`, all a listing page downloads.
 pub const BUDGET_COUNT_SCRIPT: u64 = 2 * 1024;
 
@@ -66,6 +67,8 @@ pub enum Loads {
     WithComments,
     /// On listing pages, instead of the widget (`ykien-count.js`).
     Listing,
+    /// Only on a misconfigured page (the operator notice).
+    OnMistakes,
 }
 
 impl Loads {
@@ -74,13 +77,19 @@ impl Loads {
             Loads::AtOnce => "at once",
             Loads::WithComments => "with the comments",
             Loads::Listing => "on listing pages",
+            Loads::OnMistakes => "on a misconfigured page",
         }
     }
 
     fn parse(s: &str) -> Option<Loads> {
-        [Loads::AtOnce, Loads::WithComments, Loads::Listing]
-            .into_iter()
-            .find(|l| l.label() == s)
+        [
+            Loads::AtOnce,
+            Loads::WithComments,
+            Loads::Listing,
+            Loads::OnMistakes,
+        ]
+        .into_iter()
+        .find(|l| l.label() == s)
     }
 }
 
@@ -115,7 +124,7 @@ impl Report {
             .filter(|f| match f.loads {
                 Loads::AtOnce => true,
                 Loads::WithComments => with_comments,
-                Loads::Listing => false,
+                Loads::Listing | Loads::OnMistakes => false,
             })
             .fold(Totals::default(), |t, f| Totals {
                 raw: t.raw + f.raw,
@@ -285,27 +294,60 @@ pub fn build(root: &Path) -> Result<Report, String> {
     };
     fs::create_dir_all(&stage).map_err(|e| format!("creating {}: {e}", stage.display()))?;
     wasm_opt(&bindgen_out.join("ykien_bg.wasm"), &stage.join("main.wasm"))?;
-    wasm_opt(&split_out.join(CHUNK), &stage.join("comments.wasm"))?;
     let main = fs::read(stage.join("main.wasm")).map_err(|e| format!("reading main.wasm: {e}"))?;
-    let comments =
-        fs::read(stage.join("comments.wasm")).map_err(|e| format!("reading comments.wasm: {e}"))?;
     let main_name = format!("ykien-{:08x}.wasm", fnv1a(&main) as u32);
-    let comments_name = format!("ykien-comments-{:08x}.wasm", fnv1a(&comments) as u32);
+
+    // The lazily loaded parts as wasm-split-cli wrote them: one per split point
+    // (`split_<name>.wasm`) and `chunk_<n>.wasm` for code two of them share.
+    let mut parts = Vec::new();
+    for entry in
+        fs::read_dir(&split_out).map_err(|e| format!("reading {}: {e}", split_out.display()))?
+    {
+        let file = entry
+            .map_err(|e| e.to_string())?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let Some(stem) = file.strip_suffix(".wasm") else {
+            continue;
+        };
+        if stem == "ykien" {
+            continue;
+        }
+        let (role, loads) = part_role(stem)?;
+        let staged = stage.join(&file);
+        wasm_opt(&split_out.join(&file), &staged)?;
+        let bytes = fs::read(&staged).map_err(|e| format!("reading {file}: {e}"))?;
+        let name = format!("ykien-{role}-{:08x}.wasm", fnv1a(&bytes) as u32);
+        parts.push(Part {
+            file,
+            name,
+            loads,
+            bytes,
+        });
+    }
+    parts.sort_by(|a, b| a.name.cmp(&b.name));
+    if !parts.iter().any(|p| p.file == CHUNK) {
+        return Err(format!(
+            "wasm-split-cli wrote no {CHUNK}: is the comment section still a split point?"
+        ));
+    }
 
     for marker in ["__WASM_FILE__", WASM_SRI_MARKER, CSS_MARKER] {
         if !loader.contains(marker) {
             return Err(format!("js/loader.js lost its {marker} marker"));
         }
     }
-    let section_loader = read(&split_out.join("__wasm_split.js"))?;
+    let mut section_loader = read(&split_out.join("__wasm_split.js"))?;
+    for part in &parts {
+        section_loader =
+            fill_section_loader(&section_loader, &part.file, &part.name, &sri(&part.bytes))?;
+    }
     write(
         &stage.join("loader.js"),
         fill_loader(&loader, &main_name, &sri(&main), &styles).as_bytes(),
     )?;
-    write(
-        &stage.join("__wasm_split.js"),
-        fill_section_loader(&section_loader, &comments_name, &sri(&comments))?.as_bytes(),
-    )?;
+    write(&stage.join("__wasm_split.js"), section_loader.as_bytes())?;
     fs::copy(bindgen_out.join("ykien.js"), stage.join("ykien.js"))
         .map_err(|e| format!("copying the glue: {e}"))?;
     write(&stage.join("script-url.js"), script_url.as_bytes())?;
@@ -344,15 +386,18 @@ pub fn build(root: &Path) -> Result<Report, String> {
         ])
         .arg(format!("--outfile={}", dist.join(COUNT_SCRIPT).display())))?;
     write(&dist.join(&main_name), &main)?;
-    write(&dist.join(&comments_name), &comments)?;
+    for part in &parts {
+        write(&dist.join(&part.name), &part.bytes)?;
+    }
 
     let mut files = Vec::new();
-    for (name, loads) in [
+    let mut list = vec![
         ("ykien.js".to_owned(), Loads::AtOnce),
         (main_name, Loads::AtOnce),
-        (comments_name, Loads::WithComments),
-        (COUNT_SCRIPT.to_owned(), Loads::Listing),
-    ] {
+    ];
+    list.extend(parts.into_iter().map(|p| (p.name, p.loads)));
+    list.push((COUNT_SCRIPT.to_owned(), Loads::Listing));
+    for (name, loads) in list {
         let bytes = fs::read(dist.join(&name)).map_err(|e| format!("reading dist/{name}: {e}"))?;
         let gz = gzip(&bytes)?;
         let br = brotli(&bytes)?;
@@ -375,16 +420,50 @@ pub fn build(root: &Path) -> Result<Report, String> {
 /// Comment counts for listing pages (js/count.js).
 pub const COUNT_SCRIPT: &str = "ykien-count.js";
 
-/// The comment section's part as wasm-split-cli names it (one split point).
+/// The comment section's part as wasm-split-cli names it.
 const CHUNK: &str = "split_comments.wasm";
 
-/// The section loader fetches the part by its hashed name, from any origin, and
+/// A lazily loaded part of the module.
+struct Part {
+    /// As wasm-split-cli named it.
+    file: String,
+    /// As dist/ names it (content-hashed).
+    name: String,
+    loads: Loads,
+    bytes: Vec<u8>,
+}
+
+/// What a part is for, from wasm-split-cli's name for it: `split_comments` (the
+/// comment section), `split_notice` (the operator notice), `chunk_<n>` (code
+/// shared by both, so it loads with the comments).
+fn part_role(stem: &str) -> Result<(String, Loads), String> {
+    match stem {
+        "split_comments" => Ok(("comments".into(), Loads::WithComments)),
+        "split_notice" => Ok(("notice".into(), Loads::OnMistakes)),
+        _ => match stem.strip_prefix("chunk_") {
+            Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok((format!("shared{n}"), Loads::WithComments))
+            }
+            _ => Err(format!(
+                "wasm-split-cli wrote {stem}.wasm, a part this build does not know: \
+                 say when it loads (xtask/src/dist.rs, part_role)"
+            )),
+        },
+    }
+}
+
+/// The section loader fetches a part by its hashed name, from any origin, and
 /// checks its hash: CORS mode without credentials, with `integrity`.
-fn fill_section_loader(js: &str, name: &str, integrity: &str) -> Result<String, String> {
-    let from = format!("fetch(new URL(\"./{CHUNK}\", import.meta.url))");
+fn fill_section_loader(
+    js: &str,
+    file: &str,
+    name: &str,
+    integrity: &str,
+) -> Result<String, String> {
+    let from = format!("fetch(new URL(\"./{file}\", import.meta.url))");
     if js.matches(&from).count() != 1 {
         return Err(format!(
-            "__wasm_split.js (from wasm-split-cli) no longer fetches {CHUNK} the way this \
+            "__wasm_split.js (from wasm-split-cli) no longer fetches {file} the way this \
              build patches it ({from}); update fill_section_loader"
         ));
     }
