@@ -9,6 +9,7 @@
 //! and nested replies are walked with an explicit stack (no recursion depth to
 //! exhaust).
 
+mod actions;
 mod config;
 mod read;
 mod reading;
@@ -20,14 +21,17 @@ mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_actions;
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_apis;
 
 use crate::platform::json::Json;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use crate::platform::time;
 use config::{CommentPaths, Create, List, Paging, TextFormat, TimeFormat};
-use template::{NoParent, Values};
+use template::{ActionValues, NoParent, Values};
 
+pub use actions::{ActionInput, ActionKind, Done, Features, Reason};
 pub use config::{field_rule, MAX_LENGTH_LIMIT};
 pub use reading::Reading;
 pub use template::{encode_component, PageFacts, PageSource};
@@ -71,6 +75,10 @@ pub struct Comment {
     pub created_ms: Option<f64>,
     /// From `statusMap` (or a `held` create status).
     pub status: Status,
+    /// `comment.likes`, when the API gives it.
+    pub likes: Option<u64>,
+    /// When its author last edited it (`comment.edited`), if ever.
+    pub edited_ms: Option<f64>,
 }
 
 impl Comment {
@@ -128,6 +136,35 @@ pub enum Order {
     #[default]
     Newest,
     Oldest,
+}
+
+/// An order the reader can choose ("Mới nhất", "Cũ nhất", "Quan tâm nhất").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sort {
+    Newest,
+    Oldest,
+    /// Most liked first.
+    Top,
+}
+
+impl From<Order> for Sort {
+    fn from(order: Order) -> Sort {
+        match order {
+            Order::Newest => Sort::Newest,
+            Order::Oldest => Sort::Oldest,
+        }
+    }
+}
+
+impl Sort {
+    /// Where the reader's own new top-level comment goes: the end only when the
+    /// list reads oldest first; otherwise the top, where the reader looks.
+    pub fn placement(self) -> Order {
+        match self {
+            Sort::Oldest => Order::Oldest,
+            Sort::Newest | Sort::Top => Order::Newest,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -199,6 +236,12 @@ pub struct Context {
     pub root: Option<Id>,
     pub email: String,
     pub website: String,
+    /// The order the reader chose; `None` is the adapter's `order`.
+    pub sort: Option<Sort>,
+    /// Ask for the page around this comment (`list.around`), for a link to it.
+    pub around: Option<Id>,
+    /// Replies sent under each top-level comment (`list.repliesParam`).
+    pub reply_limit: Option<u32>,
 }
 
 /// What a list answer holds beyond the comments.
@@ -293,6 +336,7 @@ pub struct Adapter {
     error: Option<String>,
     create: Box<Create>,
     timeouts: Timeouts,
+    actions: Box<actions::Actions>,
 }
 
 /// Longest API error message passed on to the reader, in characters.
@@ -419,10 +463,17 @@ impl Adapter {
         held_tokens: &[String],
         context: &Context,
     ) -> Request {
-        let extra = match (&self.list.held_param, held_tokens.is_empty()) {
-            (Some(name), false) => Some((name.clone(), held_tokens.join(","))),
-            _ => None,
-        };
+        let mut extra = Vec::new();
+        if let (Some(name), false) = (&self.list.held_param, held_tokens.is_empty()) {
+            extra.push((name.clone(), held_tokens.join(",")));
+        }
+        if let (Some(name), Some(n)) = (&self.list.replies_param, context.reply_limit) {
+            extra.push((name.clone(), n.to_string()));
+        }
+        if let (Some(name), Some(id), Page::First) = (&self.list.around, &context.around, page) {
+            extra.push((name.clone(), id.text.clone()));
+        }
+        let sort = self.sort_params(context.sort);
         paged_request(
             &self.list,
             api,
@@ -430,6 +481,7 @@ impl Adapter {
             None,
             page,
             extra,
+            sort,
             context,
             &self.create.no_parent,
         )
@@ -452,7 +504,8 @@ impl Adapter {
             thread,
             Some(parent),
             page,
-            None,
+            Vec::new(),
+            &[],
             context,
             &self.create.no_parent,
         ))
@@ -527,11 +580,7 @@ impl Adapter {
         now_ms: f64,
         context: &Context,
     ) -> Request {
-        let now_ms = if now_ms.is_finite() && now_ms.abs() <= crate::platform::time::MAX_ABS_MS {
-            now_ms as i64
-        } else {
-            0
-        };
+        let now_ms = clamp_now(now_ms);
         let values = Values {
             api: api.trim_end_matches('/'),
             thread,
@@ -545,6 +594,7 @@ impl Adapter {
             website: &context.website,
             page: &context.page,
             no_parent: &self.create.no_parent,
+            action: &ActionValues::default(),
         };
         // fetch() refuses a body on GET; such an API gets the URL and headers only.
         let has_body = self.create.method != "GET";
@@ -686,6 +736,15 @@ fn shorten(message: &str) -> Option<String> {
     Some(message.chars().take(MAX_MESSAGE_CHARS).collect())
 }
 
+/// `Date.now()` as the templates' `{nowMs}`; 0 when it is not a sane time.
+fn clamp_now(now_ms: f64) -> i64 {
+    if now_ms.is_finite() && now_ms.abs() <= crate::platform::time::MAX_ABS_MS {
+        now_ms as i64
+    } else {
+        0
+    }
+}
+
 fn render_headers(
     headers: &[(String, template::Template)],
     values: &Values<'_>,
@@ -708,7 +767,8 @@ fn paged_request(
     thread: &str,
     parent: Option<&Id>,
     page: &Page,
-    extra: Option<(String, String)>,
+    extra: Vec<(String, String)>,
+    sort: &[(String, template::Template)],
     context: &Context,
     no_parent: &NoParent,
 ) -> Request {
@@ -725,6 +785,7 @@ fn paged_request(
         website: "",
         page: &context.page,
         no_parent,
+        action: &ActionValues::default(),
     };
     let headers = render_headers(&list.headers, &values);
     // A next page's URL as the API gave it carries its own query.
@@ -739,8 +800,10 @@ fn paged_request(
     let mut params: Vec<(String, String)> = list
         .query
         .iter()
-        // The paging's own parameters win over a fixed value of the same name.
-        .filter(|(name, _)| !list.paging.owns(name))
+        // The paging's own parameters win over a fixed value of the same name, and
+        // the chosen order's over the default's.
+        .filter(|(name, _)| !list.paging.owns(name) && !sort.iter().any(|(n, _)| n == name))
+        .chain(sort.iter().filter(|(name, _)| !list.paging.owns(name)))
         .map(|(name, value)| (name.clone(), value.render(&|s| values.text(s))))
         .collect();
     match &list.paging {

@@ -165,6 +165,8 @@ fn decode(text: &str) -> Vec<Kept> {
                 },
                 created_ms: item.member("at").and_then(|t| t.number()),
                 status: Status::Pending,
+                likes: None,
+                edited_ms: None,
             };
             let token = item.member("token").and_then(|t| t.string());
             Some(Kept {
@@ -195,6 +197,8 @@ mod tests {
             body: Body::Text("dòng 1\ndòng 2 \u{2028}".into()),
             created_ms: Some(1_700_000_000_123.0),
             status: Status::Pending,
+            likes: None,
+            edited_ms: None,
         };
         let kept = Kept {
             comment: c.clone(),

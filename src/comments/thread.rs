@@ -387,6 +387,8 @@ mod tests {
             body: Body::Text(format!("body {id}")),
             created_ms: None,
             status: Status::Published,
+            likes: None,
+            edited_ms: None,
         }
     }
 

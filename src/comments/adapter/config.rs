@@ -2,6 +2,8 @@
 //! an unknown key or a wrong type is almost always a typo that would otherwise show
 //! up as an empty comment section on a live site, so it is an error naming the field.
 
+mod actions;
+
 use super::template::{self, BodyTemplate, NoParent, Template, MAX_BODY_DEPTH};
 use super::{Adapter, AdapterError, Credentials, FieldRule, Fields, Order, Status, Timeouts};
 use crate::platform::json::{quote, Json};
@@ -155,6 +157,11 @@ pub(super) struct List {
     pub held_param: Option<String>,
     /// `fetch` credentials for this request, when not the adapter's own.
     pub credentials: Option<Credentials>,
+    /// Query parameter asking for the page that holds a comment (a link to it).
+    pub around: Option<String>,
+    /// Query parameter limiting the replies sent under each top-level comment
+    /// (the rest come from the `replies` request when the reader asks).
+    pub replies_param: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,6 +178,10 @@ pub(super) struct CommentPaths {
     pub no_parent: Vec<String>,
     /// How many replies a comment has (shown and not), for "Xem N trả lời".
     pub reply_count: Option<String>,
+    /// How many likes it has.
+    pub likes: Option<String>,
+    /// When it was last edited (null if never).
+    pub edited: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,14 +207,22 @@ pub(super) struct Create {
     /// An API that answers failures with a 2xx status: the answer is a success only
     /// when the value at this path is this JSON value (`{"errno": 0}`).
     pub ok_when: Option<(String, String)>,
+    /// Path of the secret token that lets the author edit or delete the comment.
+    pub edit_token: Option<String>,
+    /// Path of the time until which it does.
+    pub editable_until: Option<String>,
+    /// Seconds it does when the answer does not say.
+    pub edit_window_s: u32,
 }
 
+/// The reference adapter's own templates (constants, checked by the test that
+/// parses the documented defaults back into it).
 fn url(text: &str) -> Template {
-    Template::parse(text, template::URL).unwrap_or_default()
+    Template::parse(text, template::ALL).unwrap_or_default()
 }
 
 fn text(text: &str) -> Template {
-    Template::parse(text, template::BODY).unwrap_or_default()
+    Template::parse(text, template::ALL).unwrap_or_default()
 }
 
 /// A `replies` request as an adapter that names one starts from.
@@ -218,8 +237,12 @@ fn replies_default() -> List {
         total_header: None,
         held_param: None,
         credentials: None,
+        around: None,
+        replies_param: None,
     }
 }
+
+const REFERENCE_LIST_URL: &str = "{api}/threads/{thread}/comments";
 
 /// The reference server's API (`server/README.md`).
 pub(super) fn reference() -> Adapter {
@@ -227,7 +250,7 @@ pub(super) fn reference() -> Adapter {
         credentials: Credentials::SameOrigin,
         order: Order::Newest,
         list: Box::new(List {
-            url: url("{api}/threads/{thread}/comments"),
+            url: url(REFERENCE_LIST_URL),
             query: vec![("limit".to_owned(), text("10"))],
             headers: Vec::new(),
             items: "comments".to_owned(),
@@ -236,6 +259,8 @@ pub(super) fn reference() -> Adapter {
             total_header: None,
             held_param: Some("pending".to_owned()),
             credentials: None,
+            around: Some("around".to_owned()),
+            replies_param: Some("replies".to_owned()),
         }),
         comment: Box::new(CommentPaths {
             id: "id".to_owned(),
@@ -246,7 +271,9 @@ pub(super) fn reference() -> Adapter {
             status: Some("status".to_owned()),
             replies: None,
             no_parent: Vec::new(),
-            reply_count: None,
+            reply_count: Some("reply_count".to_owned()),
+            likes: Some("likes".to_owned()),
+            edited: Some("edited_at".to_owned()),
         }),
         body_format: TextFormat::Text,
         author_format: TextFormat::Text,
@@ -279,11 +306,25 @@ pub(super) fn reference() -> Adapter {
             max_length: None,
             fields: Fields::default(),
             ok_when: None,
+            edit_token: Some("edit_token".to_owned()),
+            editable_until: Some("editable_until".to_owned()),
+            edit_window_s: DEFAULT_EDIT_WINDOW_S,
         }),
-        replies: None,
+        replies: Some(Box::new(List {
+            url: url("{api}/threads/{thread}/comments/{parent}/replies"),
+            query: vec![("limit".to_owned(), text("50"))],
+            items: "comments".to_owned(),
+            paging: Paging::defaults(PagingType::Cursor),
+            total: Some("total".to_owned()),
+            ..replies_default()
+        })),
         timeouts: Timeouts::default(),
+        actions: Box::new(actions::reference()),
     }
 }
+
+/// What an API that gives an edit token but no end time is assumed to allow.
+const DEFAULT_EDIT_WINDOW_S: u32 = 15 * 60;
 
 type Result<T> = std::result::Result<T, AdapterError>;
 
@@ -494,6 +535,15 @@ fn statuses<J: Json>(v: &J, field: &str) -> Result<Vec<u16>> {
 }
 
 fn body_template<J: Json>(v: &J, field: &str, depth: usize) -> Result<BodyTemplate> {
+    body_template_with(v, field, depth, template::BODY)
+}
+
+fn body_template_with<J: Json>(
+    v: &J,
+    field: &str,
+    depth: usize,
+    allowed: &[template::Placeholder],
+) -> Result<BodyTemplate> {
     if depth > MAX_BODY_DEPTH {
         return Err(error(
             field,
@@ -505,7 +555,7 @@ fn body_template<J: Json>(v: &J, field: &str, depth: usize) -> Result<BodyTempla
         let mut out = Vec::with_capacity(members.len());
         for (key, value) in members {
             let f = join(field, &key);
-            out.push((key, body_template(&value, &f, depth + 1)?));
+            out.push((key, body_template_with(&value, &f, depth + 1, allowed)?));
         }
         return Ok(BodyTemplate::Object(out));
     }
@@ -513,12 +563,12 @@ fn body_template<J: Json>(v: &J, field: &str, depth: usize) -> Result<BodyTempla
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let f = join(field, &i.to_string());
-            out.push(body_template(item, &f, depth + 1)?);
+            out.push(body_template_with(item, &f, depth + 1, allowed)?);
         }
         return Ok(BodyTemplate::Array(out));
     }
     if v.string().is_some() {
-        return template(v, field, template::BODY).map(BodyTemplate::Text);
+        return template(v, field, allowed).map(BodyTemplate::Text);
     }
     v.to_json()
         .map(BodyTemplate::Fixed)
@@ -541,6 +591,13 @@ const TOP_KEYS: &[&str] = &[
     "error",
     "create",
     "timeouts",
+    "like",
+    "unlike",
+    "report",
+    "edit",
+    "delete",
+    "sort",
+    "count",
 ];
 
 const CREDENTIALS: &[(&str, Credentials)] = &[
@@ -583,6 +640,24 @@ fn timeouts<J: Json>(v: &J, current: Timeouts) -> Result<Timeouts> {
 
 pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
     let mut a = reference();
+    // The reference server's actions, orders, reply pages and the fields they read
+    // come with its URLs: an adapter for another API (its own `list.url`) has
+    // only what it describes, so no button ever calls an endpoint that API lacks.
+    let own_api = config
+        .path("list.url")
+        .and_then(|u| u.string())
+        .is_some_and(|u| u != REFERENCE_LIST_URL);
+    if own_api {
+        a.actions = Box::default();
+        a.replies = None;
+        a.list.around = None;
+        a.list.replies_param = None;
+        a.comment.reply_count = None;
+        a.comment.likes = None;
+        a.comment.edited = None;
+        a.create.edit_token = None;
+        a.create.editable_until = None;
+    }
     // `statusMap` replaces the default map; `pendingStatus` (the older, narrower
     // form) then names the pending values, whichever order the keys come in.
     let mut map: Option<Vec<(String, Status)>> = None;
@@ -652,6 +727,15 @@ pub(super) fn parse<J: Json + Clone>(config: &J) -> Result<Adapter> {
             }
             "comment" => parse_comment(&mut a.comment, &v)?,
             "create" => parse_create(&mut a.create, &v)?,
+            "like" | "unlike" | "report" | "edit" | "delete" | "sort" => {
+                actions::parse(&mut a.actions, f, &v)?
+            }
+            // Read by ykien-count.js (listing pages), not by the widget.
+            "count" => {
+                if !v.is_null() {
+                    object(&v, f)?;
+                }
+            }
             _ => return Err(unknown(f, TOP_KEYS)),
         }
     }
@@ -690,6 +774,8 @@ fn parse_list<J: Json + Clone>(list: &mut List, v: &J, section: &str) -> Result<
         "totalHeader",
         "heldParam",
         "credentials",
+        "around",
+        "repliesParam",
     ];
     let (url_allowed, query_allowed, header_allowed) = if replies {
         (
@@ -711,17 +797,22 @@ fn parse_list<J: Json + Clone>(list: &mut List, v: &J, section: &str) -> Result<
             "total" => list.total = optional_path(&v, &f)?,
             "totalHeader" => list.total_header = optional_header_name(&v, &f)?,
             "credentials" => list.credentials = Some(one_of(&v, &f, CREDENTIALS)?),
-            "heldParam" if !replies => {
-                list.held_param = if v.is_null() {
-                    None
-                } else {
-                    Some(non_empty(&v, &f)?)
-                }
-            }
+            "heldParam" if !replies => list.held_param = optional_name(&v, &f)?,
+            "around" if !replies => list.around = optional_name(&v, &f)?,
+            "repliesParam" if !replies => list.replies_param = optional_name(&v, &f)?,
             _ => return Err(unknown(&f, KEYS)),
         }
     }
     Ok(())
+}
+
+/// A query parameter name, or null for none.
+fn optional_name<J: Json>(v: &J, field: &str) -> Result<Option<String>> {
+    if v.is_null() {
+        Ok(None)
+    } else {
+        non_empty(v, field).map(Some)
+    }
 }
 
 fn parse_paging<J: Json + Clone>(current: &Paging, v: &J, field: &str) -> Result<Paging> {
@@ -796,6 +887,8 @@ fn parse_comment<J: Json + Clone>(c: &mut CommentPaths, v: &J) -> Result<()> {
         "replies",
         "noParent",
         "replyCount",
+        "likes",
+        "edited",
     ];
     for (key, v) in object(v, "comment")? {
         let f = join("comment", &key);
@@ -817,6 +910,8 @@ fn parse_comment<J: Json + Clone>(c: &mut CommentPaths, v: &J) -> Result<()> {
                     .collect::<Result<_>>()?;
             }
             "replyCount" => c.reply_count = optional_path(&v, &f)?,
+            "likes" => c.likes = optional_path(&v, &f)?,
+            "edited" => c.edited = optional_path(&v, &f)?,
             "id" => c.id = string(&v, &f)?,
             "parent" => c.parent = optional_path(&v, &f)?,
             "author" => c.author = string(&v, &f)?,
@@ -847,6 +942,9 @@ fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
         "maxLength",
         "fields",
         "okWhen",
+        "editToken",
+        "editableUntil",
+        "editWindow",
     ];
     for (key, v) in object(v, "create")? {
         let f = join("create", &key);
@@ -872,6 +970,10 @@ fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
             "held" => c.held = statuses(&v, &f)?,
             "item" => c.item = optional_path(&v, &f)?,
             "token" => c.token = optional_path(&v, &f)?,
+            "editToken" => c.edit_token = optional_path(&v, &f)?,
+            "editableUntil" => c.editable_until = optional_path(&v, &f)?,
+            // Seconds; a day at most (a longer window is a permanent edit right).
+            "editWindow" => c.edit_window_s = integer(&v, &f, 1, 86_400)? as u32,
             _ => return Err(unknown(&f, KEYS)),
         }
     }

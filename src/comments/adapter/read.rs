@@ -9,7 +9,7 @@ use super::{
     integral, Adapter, Body, Comment, Created, Id, ListPage, Page, PageExtras, ShapeError, Status,
 };
 use crate::platform::json::Json;
-use crate::platform::time::{parse_rfc3339_in, unix_to_ms};
+use crate::platform::time::{parse_rfc3339_in, unix_to_ms, Zone};
 
 /// Problems kept per response; the rest are counted in one summary line.
 const MAX_PROBLEMS: usize = 20;
@@ -19,7 +19,7 @@ const MAX_PROBLEMS: usize = 20;
 pub const MAX_NESTING: usize = 1024;
 
 #[derive(Default)]
-struct Problems {
+pub(super) struct Problems {
     kept: Vec<ShapeError>,
     more: usize,
 }
@@ -125,7 +125,7 @@ impl Places {
 const PATH_ENDS: usize = 10;
 
 /// Where a comment's parent comes from.
-enum ParentFrom {
+pub(super) enum ParentFrom {
     /// The `comment.parent` path (flat replies, top-level items); the id given is
     /// the parent of an item that names none (the parent of a replies request).
     Item(Option<Id>),
@@ -135,8 +135,8 @@ enum ParentFrom {
     Container(Option<Id>),
 }
 
-struct ItemRead {
-    comment: Option<Comment>,
+pub(super) struct ItemRead {
+    pub comment: Option<Comment>,
     id: Option<Id>,
     /// Kept when the item is skipped: its nested replies move up to this parent.
     parent: Option<Id>,
@@ -172,7 +172,7 @@ fn read_id<J: Json>(value: Option<J>) -> Result<Id, &'static str> {
 
 const ID_EXPECTED: &str = "a non-empty string or an integer id";
 
-fn read_item<J: Json + Clone>(
+pub(super) fn read_item<J: Json + Clone>(
     adapter: &Adapter,
     item: &J,
     parent_from: ParentFrom,
@@ -251,24 +251,30 @@ fn read_item<J: Json + Clone>(
         })
     });
     let created_ms = present(item.path(&paths.created)).and_then(|v| {
-        let (ms, expected) = match adapter.time_format {
-            TimeFormat::Iso => (
-                v.string()
-                    .and_then(|s| parse_rfc3339_in(&s, &adapter.time_zone))
-                    .map(|ms| ms as f64),
-                "an RFC 3339 time",
-            ),
-            TimeFormat::Unix => (
-                unix_to_ms(v.number(), v.string().as_deref(), 1000),
-                "Unix seconds (a number or numeric string)",
-            ),
-            TimeFormat::UnixMs => (
-                unix_to_ms(v.number(), v.string().as_deref(), 1),
-                "Unix milliseconds (a number or numeric string)",
-            ),
-        };
+        let ms = time(adapter.time_format, &adapter.time_zone, &v);
         if ms.is_none() {
-            problems.add(field(&paths.created), expected, v.kind());
+            problems.add(
+                field(&paths.created),
+                time_expected(adapter.time_format),
+                v.kind(),
+            );
+        }
+        ms
+    });
+    let likes = paths.likes.as_deref().and_then(|path| {
+        let v = present(item.path(path))?;
+        let n = count(&v);
+        if n.is_none() {
+            problems.add(field(path), COUNT_EXPECTED, v.kind());
+        }
+        n
+    });
+    // When it was last edited; a value that is not a time is noted, not shown.
+    let edited_ms = paths.edited.as_deref().and_then(|path| {
+        let v = present(item.path(path))?;
+        let ms = time(adapter.time_format, &adapter.time_zone, &v);
+        if ms.is_none() {
+            problems.add(field(path), time_expected(adapter.time_format), v.kind());
         }
         ms
     });
@@ -307,6 +313,8 @@ fn read_item<J: Json + Clone>(
             },
             created_ms,
             status,
+            likes,
+            edited_ms,
         }),
         _ => None,
     };
@@ -314,6 +322,26 @@ fn read_item<J: Json + Clone>(
         comment,
         id,
         parent,
+    }
+}
+
+/// A time as the adapter's `timeFormat` writes it, in ms since the epoch.
+pub(super) fn time<J: Json>(format: TimeFormat, zone: &Zone, v: &J) -> Option<f64> {
+    match format {
+        TimeFormat::Iso => v
+            .string()
+            .and_then(|s| parse_rfc3339_in(&s, zone))
+            .map(|ms| ms as f64),
+        TimeFormat::Unix => unix_to_ms(v.number(), v.string().as_deref(), 1000),
+        TimeFormat::UnixMs => unix_to_ms(v.number(), v.string().as_deref(), 1),
+    }
+}
+
+fn time_expected(format: TimeFormat) -> &'static str {
+    match format {
+        TimeFormat::Iso => "an RFC 3339 time",
+        TimeFormat::Unix => "Unix seconds (a number or numeric string)",
+        TimeFormat::UnixMs => "Unix milliseconds (a number or numeric string)",
     }
 }
 
@@ -588,7 +616,7 @@ pub(super) fn resolve_url(base: &str, target: &str) -> String {
 }
 
 /// A count: a non-negative safe integer, or a string of digits.
-fn count<J: Json>(value: &J) -> Option<u64> {
+pub(super) fn count<J: Json>(value: &J) -> Option<u64> {
     match value.string() {
         Some(text) => parse_count(&text),
         None => value

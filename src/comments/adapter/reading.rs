@@ -131,6 +131,8 @@ mod tests {
             body: Body::Text(String::new()),
             created_ms: None,
             status: Status::Published,
+            likes: None,
+            edited_ms: None,
         }
     }
 

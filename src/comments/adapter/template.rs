@@ -29,9 +29,19 @@ pub(super) enum Placeholder {
     Meta,
     /// `{cookie:NAME}`: the value of the page's cookie `NAME`.
     Cookie,
+    /// The comment an action (like, report, edit, delete) is about.
+    CommentId,
+    /// This browser's opaque id (`crate::comments::mine::device`).
+    Device,
+    /// The secret token the API gave the author of a comment (edit, delete).
+    Token,
+    /// The code of the report reason the reader chose.
+    Reason,
+    /// What the reader wrote with a report.
+    Note,
 }
 
-const NAMES: [(&str, Placeholder); 17] = [
+const NAMES: [(&str, Placeholder); 22] = [
     ("api", Placeholder::Api),
     ("thread", Placeholder::Thread),
     ("author", Placeholder::Author),
@@ -49,6 +59,11 @@ const NAMES: [(&str, Placeholder); 17] = [
     ("pageTitle", Placeholder::PageTitle),
     ("meta", Placeholder::Meta),
     ("cookie", Placeholder::Cookie),
+    ("id", Placeholder::CommentId),
+    ("device", Placeholder::Device),
+    ("token", Placeholder::Token),
+    ("reason", Placeholder::Reason),
+    ("note", Placeholder::Note),
 ];
 
 const PAGE: [Placeholder; 3] = [
@@ -105,6 +120,63 @@ pub(super) const BODY: &[Placeholder] = &[
     PAGE[2],
     Placeholder::Meta,
     Placeholder::Cookie,
+];
+
+/// An action's URL (like, unlike, report, edit, delete): the comment, and the
+/// device for APIs that take it in the query.
+pub(super) const ACTION_URL: &[Placeholder] = &[
+    Placeholder::Api,
+    Placeholder::Thread,
+    Placeholder::CommentId,
+    Placeholder::Device,
+];
+/// An action's headers: as a create's, plus the comment and its token
+/// (`Authorization: Bearer {token}`).
+pub(super) const ACTION_HEADER: &[Placeholder] = &[
+    Placeholder::Thread,
+    Placeholder::CommentId,
+    Placeholder::Token,
+    Placeholder::Device,
+    PAGE[0],
+    PAGE[1],
+    PAGE[2],
+    Placeholder::Meta,
+    Placeholder::Cookie,
+];
+/// An action's body: what the action is about and what the reader gave for it.
+pub(super) const ACTION_BODY: &[Placeholder] = &[
+    Placeholder::Thread,
+    Placeholder::CommentId,
+    Placeholder::Device,
+    Placeholder::Token,
+    Placeholder::Body,
+    Placeholder::Reason,
+    Placeholder::Note,
+    Placeholder::Key,
+    Placeholder::NowIso,
+    Placeholder::NowMs,
+    Placeholder::NowS,
+    PAGE[0],
+    PAGE[1],
+    PAGE[2],
+    Placeholder::Meta,
+    Placeholder::Cookie,
+];
+
+/// Every placeholder, for the reference adapter's constant templates.
+pub(super) const ALL: &[Placeholder] = &[
+    Placeholder::Api,
+    Placeholder::Thread,
+    Placeholder::Author,
+    Placeholder::Body,
+    Placeholder::Parent,
+    Placeholder::Root,
+    Placeholder::Key,
+    Placeholder::CommentId,
+    Placeholder::Device,
+    Placeholder::Token,
+    Placeholder::Reason,
+    Placeholder::Note,
 ];
 
 /// "{api} and {thread}" for error messages.
@@ -324,6 +396,18 @@ pub(super) struct Values<'a> {
     pub website: &'a str,
     pub page: &'a PageFacts,
     pub no_parent: &'a NoParent,
+    /// What an action request adds.
+    pub action: &'a ActionValues,
+}
+
+/// The values of an action request's placeholders.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActionValues {
+    pub id: Option<Id>,
+    pub device: String,
+    pub token: String,
+    pub reason: String,
+    pub note: String,
 }
 
 impl Values<'_> {
@@ -359,6 +443,16 @@ impl Values<'_> {
             Placeholder::PageTitle => self.page.title.clone(),
             Placeholder::Meta => self.page.value(PageSource::Meta, &s.arg),
             Placeholder::Cookie => self.page.value(PageSource::Cookie, &s.arg),
+            Placeholder::CommentId => self
+                .action
+                .id
+                .as_ref()
+                .map(|id| id.text.clone())
+                .unwrap_or_default(),
+            Placeholder::Device => self.action.device.clone(),
+            Placeholder::Token => self.action.token.clone(),
+            Placeholder::Reason => self.action.reason.clone(),
+            Placeholder::Note => self.action.note.clone(),
         }
     }
 
@@ -374,6 +468,12 @@ impl Values<'_> {
         };
         match s.p {
             Placeholder::Parent => id_json(self.parent),
+            Placeholder::CommentId => match &self.action.id {
+                Some(id) if (id.numeric || s.number) && is_json_integer(&id.text) => {
+                    id.text.clone()
+                }
+                _ => quote(&self.text(s)),
+            },
             // The root of a reply to a top-level comment is that comment.
             Placeholder::Root => id_json(self.root.or(self.parent)),
             Placeholder::NowMs | Placeholder::NowS => self.text(s),
@@ -536,6 +636,7 @@ mod tests {
             website: "",
             page: Box::leak(Box::default()),
             no_parent: &NoParent::Null,
+            action: Box::leak(Box::default()),
         }
     }
 

@@ -85,6 +85,8 @@ fn defaults_read_a_reference_response() {
             body: Body::Text("Hi".to_owned()),
             created_ms: Some(1_705_573_800_123.0),
             status: Status::Published,
+            likes: None,
+            edited_ms: None,
         })
     );
     let reply = page.comments.get(1).expect("reply");
@@ -1386,7 +1388,7 @@ fn config_errors_name_the_field() {
         config_error(r#"{"colour": 1}"#).describe(),
         "colour: expected one of the keys $schema, credentials, order, list, replies, comment, \
          bodyFormat, authorFormat, timeFormat, timeZone, pendingStatus, statusMap, error, create, \
-         timeouts, got an unknown key"
+         timeouts, like, unlike, report, edit, delete, sort, count, got an unknown key"
     );
     assert_eq!(
         config_error("[]").describe(),

@@ -244,8 +244,11 @@ fn isso_replies_of_one_parent_page_by_their_own_keyset() {
         .expect("request");
     same_url(&next.url, "/isso/?uri=%2Fa&parent=1&after=11.5&limit=20");
     assert_eq!(
-        Adapter::default().replies_request("/a", "t", &parent, &Page::First, &Context::default()),
-        None
+        Adapter::default()
+            .replies_request("/a", "t", &parent, &Page::First, &Context::default())
+            .map(|r| r.url),
+        Some("/a/threads/t/comments/1/replies?limit=50".to_owned()),
+        "the reference server's replies"
     );
 }
 
@@ -655,7 +658,11 @@ fn length_limits_fields_and_ok_when_are_validated() {
             r#"{"create": {"okWhen": {"path": "ok", "equals": [1]}}}"#,
             "create.okWhen",
         ),
-        (r#"{"replies": {"items": "x"}}"#, "replies.url"),
+        // Another API has no replies request to build on: a url is needed.
+        (
+            r#"{"list": {"url": "/c"}, "replies": {"items": "x"}}"#,
+            "replies.url",
+        ),
         (
             r#"{"replies": {"url": "{api}/r/{parent}", "heldParam": "p"}}"#,
             "replies.heldParam",

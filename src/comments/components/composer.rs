@@ -425,6 +425,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     body: Body::Text(new.body.clone()),
                     created_ms: Some(js_sys::Date::now()),
                     status: Status::Published,
+                    likes: None,
+                    edited_ms: None,
                 });
                 if held {
                     comment.status = Status::Pending;
