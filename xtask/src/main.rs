@@ -198,6 +198,7 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         }
     };
     if widget {
+        let baseline = widget_bench::resolve(root, &baseline)?;
         let started = std::time::Instant::now();
         let report = dist::build(root)?;
         eprintln!(

@@ -25,12 +25,13 @@ pub const DEFAULT_BASELINE: &str = "292c027";
 /// Overrides the default baseline (`--baseline REV` overrides this).
 pub const BASELINE_ENV: &str = "YKIEN_BENCH_BASELINE";
 
+/// `baseline` is a commit as [`resolve`] gives it.
 pub fn run(root: &Path, baseline: &str) -> Result<(), String> {
     tools::ensure_node_tools(root)?;
     tools::ensure_chromium()?;
     let site = site::assemble_site(root)?;
     let exe = server::build(root)?;
-    let (commit, baseline_dist) = baseline_dist(root, baseline)?;
+    let baseline_dist = baseline_dist(root, baseline)?;
     let baseline_site = assemble_baseline_site(root, &baseline_dist)?;
     run_cmd(
         Command::new("node")
@@ -52,15 +53,15 @@ pub fn run(root: &Path, baseline: &str) -> Result<(), String> {
             .env("YKIEN_SITE_DIR", &site)
             .env("YKIEN_BASELINE_SITE_DIR", &baseline_site)
             .env("YKIEN_SERVER_BIN", &exe)
-            .env("YKIEN_BASELINE_LABEL", short(&commit))
+            .env("YKIEN_BASELINE_LABEL", short(baseline))
             .env("YKIEN_CURRENT_LABEL", current_label(root)),
     )
 }
 
-/// `dist/` as revision `rev` built it: from the cache, or built now.
-fn baseline_dist(root: &Path, rev: &str) -> Result<(String, PathBuf), String> {
+/// The commit `rev` names, checked before anything is built.
+pub fn resolve(root: &Path, rev: &str) -> Result<String, String> {
     let spec = format!("{rev}^{{commit}}");
-    let commit = output(
+    output(
         "git",
         &[
             "-C",
@@ -73,16 +74,20 @@ fn baseline_dist(root: &Path, rev: &str) -> Result<(String, PathBuf), String> {
     )
     .map(|s| s.trim().to_owned())
     .filter(|s| !s.is_empty())
-    .ok_or_else(|| format!("baseline `{rev}` is not a commit of this repository"))?;
+    .ok_or_else(|| format!("baseline `{rev}` is not a commit of this repository"))
+}
+
+/// `dist/` as `commit` built it: from the cache, or built now.
+fn baseline_dist(root: &Path, commit: &str) -> Result<PathBuf, String> {
     let cache = root.join("target/bench-baseline");
     let kept = cache.join(format!("dist-{commit}"));
     if kept.is_dir() {
         eprintln!(
             "baseline {}: dist/ from an earlier run ({}), not rebuilt",
-            short(&commit),
+            short(commit),
             kept.display()
         );
-        return Ok((commit, kept));
+        return Ok(kept);
     }
     fs::create_dir_all(&cache).map_err(|e| format!("creating {}: {e}", cache.display()))?;
     let worktree = cache.join("worktree");
@@ -91,7 +96,7 @@ fn baseline_dist(root: &Path, rev: &str) -> Result<(String, PathBuf), String> {
             Command::new("git")
                 .arg("-C")
                 .arg(&worktree)
-                .args(["checkout", "--quiet", "--force", "--detach", &commit]),
+                .args(["checkout", "--quiet", "--force", "--detach", commit]),
         )?;
     } else {
         // --force: the path may still be registered from a worktree deleted by hand.
@@ -101,7 +106,7 @@ fn baseline_dist(root: &Path, rev: &str) -> Result<(String, PathBuf), String> {
                 .arg(root)
                 .args(["worktree", "add", "--force", "--detach"])
                 .arg(&worktree)
-                .arg(&commit),
+                .arg(commit),
         )?;
     }
     node_modules_for(root, &worktree)?;
@@ -124,7 +129,7 @@ fn baseline_dist(root: &Path, rev: &str) -> Result<(String, PathBuf), String> {
     )?;
     eprintln!(
         "baseline {}: `cargo xtask dist` took {:.0} s",
-        short(&commit),
+        short(commit),
         started.elapsed().as_secs_f64()
     );
 
@@ -136,7 +141,7 @@ fn baseline_dist(root: &Path, rev: &str) -> Result<(String, PathBuf), String> {
     copy_dir(&worktree.join("dist"), &partial)?;
     precompress(&partial)?;
     fs::rename(&partial, &kept).map_err(|e| format!("renaming {}: {e}", partial.display()))?;
-    Ok((commit, kept))
+    Ok(kept)
 }
 
 /// The baseline builds with the npm tools its own package-lock.json pins: this
