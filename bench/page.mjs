@@ -9,44 +9,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch } from "../e2e/browser.mjs";
-import { freePort, startReference } from "../e2e/servers/reference.mjs";
+import { freePort } from "../e2e/servers/reference.mjs";
+import { THREAD_SIZE, fill, startServer } from "./demo-thread.mjs";
 
 const SITE = process.env.YKIEN_SITE_DIR;
 const SERVER_BIN = process.env.YKIEN_SERVER_BIN;
 const RUNS = Number(process.argv.find((a) => a.startsWith("--runs="))?.slice(7) ?? 7);
-const THREAD_SIZE = 200;
-const SEEDED = 40; // --seed-demo's thread
 
 if (!SITE || !SERVER_BIN) {
   console.error("bench/page.mjs needs YKIEN_SITE_DIR and YKIEN_SERVER_BIN (cargo xtask bench sets them)");
   process.exit(2);
-}
-
-async function startServer(dataDir) {
-  const port = await freePort();
-  const { base, stop } = await startReference({ serverBin: SERVER_BIN, siteDir: SITE, dataDir, port });
-  return { base, stop };
-}
-
-/// Grows the demo thread to THREAD_SIZE comments: two thirds top-level, the rest replies.
-async function fill(base) {
-  const url = `${base}/api/v1/threads/demo/comments`;
-  const parents = [];
-  for (let i = SEEDED; i < THREAD_SIZE; i++) {
-    const parent = i % 3 === 2 && parents.length ? parents[i % parents.length] : null;
-    const r = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "Idempotency-Key": `bench-${i}` },
-      body: JSON.stringify({
-        author: `Bạn đọc ${i}`,
-        body: `Ý kiến số ${i}: mong dự án đường ven sông sớm được triển khai, minh bạch và đúng tiến độ.`,
-        parent_id: parent,
-      }),
-    });
-    if (r.status !== 201) throw new Error(`seeding comment ${i}: HTTP ${r.status}`);
-    const { comment } = await r.json();
-    if (!parent) parents.push(comment.id);
-  }
 }
 
 /// Runs in the page before its scripts: scrolls to the comments once the page is
@@ -117,7 +89,7 @@ async function lighthouseScores(base) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "ykien-bench-page-"));
-const server = await startServer(dir);
+const server = await startServer({ serverBin: SERVER_BIN, siteDir: SITE, dataDir: dir });
 try {
   await fill(server.base);
   const browser = await launch();

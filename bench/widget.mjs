@@ -32,7 +32,7 @@
 //   keystroke's cost. p50 / p95 / max, plus the rendering work per keystroke.
 // - memory: JSHeapUsedSize (CDP Performance.getMetrics) after
 //   HeapProfiler.collectGarbage, and the WebAssembly linear memory (outside the JS
-//   heap) found with Runtime.queryObjects.
+//   heap) of the memories the widget's modules were instantiated with.
 import { launch } from "../e2e/browser.mjs";
 import { start } from "../e2e/servers/nested-offset.mjs";
 import { generatedThread } from "../e2e/servers/nested-offset-data.mjs";
@@ -66,6 +66,23 @@ function benchAdapter(bodyFormat) {
 /// Installed before the page's scripts: resolves with performance.now() right after
 /// the first frame that contains `n` comments has been rendered.
 function installPaintProbe() {
+  // The widget's WebAssembly memories, kept as its modules are instantiated: CDP's
+  // Runtime.queryObjects, which found them before, never answers on a page with the
+  // split build (the main part and the comment section's part).
+  const memories = (window.__ykienBenchMemories = new Set());
+  const keep = (values) => {
+    for (const v of Object.values(values ?? {})) if (v instanceof WebAssembly.Memory) memories.add(v);
+  };
+  for (const name of ["instantiate", "instantiateStreaming"]) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = function (source, imports) {
+      for (const ns of Object.values(imports ?? {})) keep(ns);
+      return original.apply(this, arguments).then((r) => {
+        keep((r.instance ?? r).exports);
+        return r;
+      });
+    };
+  }
   window.__ykienBenchPainted = (n, timeoutMs) =>
     new Promise((resolve, reject) => {
       const deadline = performance.now() + timeoutMs;
@@ -176,7 +193,7 @@ async function renderRun(browser, server, bodyFormat, { traced }) {
     if (responseEnd === undefined) throw new Error("no Resource Timing entry for the list request");
     await cdp.send("HeapProfiler.collectGarbage");
     const heapAfter = (await metricsOf(cdp)).JSHeapUsedSize;
-    const wasm = await wasmMemoryBytes(cdp);
+    const wasm = await wasmMemoryBytes(page);
     if (errors.length) throw new Error(`errors on the page:\n${errors.join("\n")}`);
     return {
       wallMs: paintedAt - responseEnd,
@@ -190,16 +207,14 @@ async function renderRun(browser, server, bodyFormat, { traced }) {
   }
 }
 
-/// Bytes of every WebAssembly.Memory in the page (the widget's linear memory).
-async function wasmMemoryBytes(cdp) {
-  const { result: proto } = await cdp.send("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype" });
-  const { objects } = await cdp.send("Runtime.queryObjects", { prototypeObjectId: proto.objectId });
-  const { result } = await cdp.send("Runtime.callFunctionOn", {
-    objectId: objects.objectId,
-    functionDeclaration: "function () { return this.reduce((sum, m) => sum + m.buffer.byteLength, 0); }",
-    returnByValue: true,
-  });
-  return result.value;
+/// Bytes of every WebAssembly.Memory the page's modules use (the widget's linear
+/// memory), as installPaintProbe found them.
+async function wasmMemoryBytes(page) {
+  const bytes = await page.evaluate(() =>
+    [...window.__ykienBenchMemories].reduce((sum, m) => sum + m.buffer.byteLength, 0),
+  );
+  if (!bytes) throw new Error("no WebAssembly.Memory seen: the widget instantiates its module some other way");
+  return bytes;
 }
 
 /// Scripting per keystroke in the composer with the thread rendered.

@@ -40,7 +40,9 @@ tasks:
   bench   widget sizes, the widget's rendering/typing cost in Chromium, the
           reference server's throughput and a 2-minute mixed load test with
           memory figures (tables, not tests);
-          `bench widget`, `bench server` or `bench load` runs one of them
+          `bench widget`, `bench server` or `bench load` runs one of them;
+          `--baseline REV` (or YKIEN_BENCH_BASELINE) is the revision the widget's
+          download is compared with (default 292c027, built once into target/)
 ";
 
 fn main() -> ExitCode {
@@ -51,7 +53,7 @@ fn main() -> ExitCode {
         Some("test") => test::run_all(&root),
         Some("dist") => dist_task(&root),
         Some("nginx") => dist::build(&root).and_then(|_| nginx::check(&root)),
-        Some("bench") => bench(&root, args.get(1).map(String::as_str)),
+        Some("bench") => bench(&root, &args[1..]),
         Some("adapter-check") => adapter_check::run(&root, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -173,7 +175,23 @@ fn random_password() -> Result<String, String> {
     Ok(pw)
 }
 
-fn bench(root: &Path, which: Option<&str>) -> Result<(), String> {
+fn bench(root: &Path, args: &[String]) -> Result<(), String> {
+    let mut which = None;
+    let mut baseline = std::env::var(widget_bench::BASELINE_ENV).ok();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--baseline" {
+            let rev = rest.next().ok_or("--baseline needs a revision")?;
+            baseline = Some(rev.clone());
+        } else if let Some(rev) = arg.strip_prefix("--baseline=") {
+            baseline = Some(rev.to_owned());
+        } else if which.is_none() && !arg.starts_with('-') {
+            which = Some(arg.as_str());
+        } else {
+            return Err(format!("unexpected bench argument `{arg}`\n\n{USAGE}"));
+        }
+    }
+    let baseline = baseline.unwrap_or_else(|| widget_bench::DEFAULT_BASELINE.to_owned());
     let (widget, server, load) = match which {
         None => (true, true, true),
         Some("widget") => (true, false, false),
@@ -186,10 +204,16 @@ fn bench(root: &Path, which: Option<&str>) -> Result<(), String> {
         }
     };
     if widget {
+        let baseline = widget_bench::resolve(root, &baseline)?;
+        let started = std::time::Instant::now();
         let report = dist::build(root)?;
+        eprintln!(
+            "dist/: `dist::build` took {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
         report.print();
         println!();
-        widget_bench::run(root)?;
+        widget_bench::run(root, &baseline)?;
     }
     if server {
         println!();
