@@ -68,6 +68,9 @@ impl AppState {
         edit_keys: EditKeys,
         blocklist: Vec<crate::db::BanRule>,
     ) -> Self {
+        let watch = store
+            .sqlite_path()
+            .and_then(|p| crate::cache::WalWatch::open(&p));
         Self {
             store,
             cfg: Arc::new(AppConfig {
@@ -79,7 +82,7 @@ impl AppState {
                 edit_window_secs: args.edit_window_secs,
             }),
             limiter: Arc::new(RateLimiter::new(args.rate_limit_per_minute)),
-            pages: Arc::new(PageCache::new(args.page_cache_entries)),
+            pages: Arc::new(PageCache::new(args.page_cache_entries, watch)),
             report_limiter: Arc::new(RateLimiter::new(args.report_rate_limit_per_minute)),
             like_limiter: Arc::new(RateLimiter::new(args.like_rate_limit_per_minute)),
             edit_keys: Arc::new(edit_keys),
