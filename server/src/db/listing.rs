@@ -412,7 +412,8 @@ type ListedRow = (
 /// whether more follow) and every row of their trees, with the thread's
 /// stored published total riding along as an uncorrelated subquery.
 ///
-/// The rows come back as **one** JSON array of arrays, built by the database
+/// The rows come in no particular order ([`arrange`] orders each tree and
+/// the roots are sorted after). They come back as **one** JSON array of arrays, built by the database
 /// (`json_group_array` / `json_agg`): through sqlx's `Any` driver every row
 /// and column of a result is converted and allocated on its own (and on
 /// SQLite handed over from the connection's thread), which cost several
@@ -447,7 +448,7 @@ fn page_sql(req: &ListRequest<'_>, backend: Backend) -> (String, Vec<Bind>) {
         "WITH page_roots AS ({roots_sql}), \
          page_rows AS (SELECT {LIST_COLS} FROM comments \
            WHERE root_id IN (SELECT id FROM page_roots) AND {}) \
-         SELECT CAST({agg}({array}({LIST_COLS}) ORDER BY created_at ASC, id ASC) AS TEXT) AS page, \
+         SELECT CAST({agg}({array}({LIST_COLS})) AS TEXT) AS page, \
            (SELECT published FROM thread_versions WHERE thread = $1) AS total \
          FROM page_rows",
         row_visible(v, 2),
