@@ -151,7 +151,7 @@ pub type Stamp = [u8; 96];
 #[derive(Debug)]
 pub struct WalWatch {
     path: PathBuf,
-    file: Mutex<Option<(File, u64)>>,
+    file: Mutex<Option<File>>,
 }
 
 /// `iVersion` of the WAL-index format (sqlite.org/walformat.html, 2.1).
@@ -170,10 +170,8 @@ impl WalWatch {
         w.stamp().map(|_| w)
     }
 
-    fn reopen(&self) -> Option<(File, u64)> {
-        let f = File::open(&self.path).ok()?;
-        let ino = f.metadata().ok()?.ino();
-        Some((f, ino))
+    fn reopen(&self) -> Option<File> {
+        File::open(&self.path).ok()
     }
 
     /// The current stamp, or None when it cannot be trusted (a writer is
@@ -181,14 +179,20 @@ impl WalWatch {
     /// WAL index this code knows): then the caller asks the database.
     pub fn stamp(&self) -> Option<Stamp> {
         let mut guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        // The same file as the path names? SQLite deletes and recreates the
-        // -shm file when the last connection closes; this process keeps
-        // its connections open, but an unexpected swap must not blind us.
-        let current = std::fs::metadata(&self.path).ok()?.ino();
-        if guard.as_ref().is_none_or(|(_, ino)| *ino != current) {
+        // Still the file the path names? SQLite deletes the -shm file when
+        // the last connection to the database closes (and a new one makes
+        // a new file); this process keeps its connections open, but an
+        // unexpected swap must not blind us. A deleted file has no links
+        // left: `fstat` on the open file says so without a path lookup
+        // (which cost more than the rest of this check).
+        let deleted = match guard.as_ref() {
+            Some(f) => f.metadata().map_or(true, |m| m.nlink() == 0),
+            None => true,
+        };
+        if deleted {
             *guard = self.reopen();
         }
-        let (file, _) = guard.as_ref()?;
+        let file = guard.as_ref()?;
         let mut h = [0u8; 96];
         if file.read_at(&mut h, 0).ok()? != 96 {
             return None;
