@@ -289,7 +289,12 @@ async fn concurrent_moderation_counts_once(b: Backend) {
                     // SQLite may refuse one of two racing processes' writes
                     // (busy); what matters is that what commits is counted once.
                     let _ = store
-                        .moderate(&[id.clone()], action, "test", ykien_server::api::now_ms())
+                        .moderate(
+                            std::slice::from_ref(id),
+                            action,
+                            "test",
+                            ykien_server::api::now_ms(),
+                        )
                         .await;
                 }
             }));
