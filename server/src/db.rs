@@ -822,13 +822,11 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
                     "PRAGMA journal_mode = WAL",
                     "PRAGMA synchronous = FULL",
                     "PRAGMA foreign_keys = ON",
-                    // Reads of a large database through the OS page cache
-                    // without a system call per page (shared by every
-                    // connection), and a larger private cache for the
-                    // B-tree pages a write touches (a comment updates about
-                    // ten indexes): at a million comments the defaults made
-                    // a POST half again as slow as on a small database.
-                    "PRAGMA mmap_size = 1073741824",
+                    // A larger page cache (16 MiB) for the B-tree pages a
+                    // write touches (a comment updates about ten indexes):
+                    // at a million comments SQLite's default 2 MiB made a
+                    // POST markedly slower than on a small database.
+                    // (mmap_size was tried too: POSTs got slower.)
                     "PRAGMA cache_size = -16384",
                 ] {
                     conn.execute(pragma).await?;
