@@ -36,8 +36,21 @@ pub struct AppConfig {
     pub edit_window_secs: u64,
 }
 
+/// What the handlers share, behind one `Arc`: axum clones the state for
+/// every request, and a dozen reference counts touched from both cores cost
+/// more than the rest of a cache hit's bookkeeping (`perf`).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub store: Store,
     pub cfg: Arc<AppConfig>,
     /// Per process; see `ratelimit`.
@@ -68,7 +81,10 @@ impl AppState {
         edit_keys: EditKeys,
         blocklist: Vec<crate::db::BanRule>,
     ) -> Self {
-        Self {
+        let watch = store
+            .sqlite_path()
+            .and_then(|p| crate::cache::WalWatch::open(&p));
+        Self(Arc::new(Shared {
             store,
             cfg: Arc::new(AppConfig {
                 body_limit: args.body_limit,
@@ -79,7 +95,7 @@ impl AppState {
                 edit_window_secs: args.edit_window_secs,
             }),
             limiter: Arc::new(RateLimiter::new(args.rate_limit_per_minute)),
-            pages: Arc::new(PageCache::new(args.page_cache_entries)),
+            pages: Arc::new(PageCache::new(args.page_cache_entries, watch)),
             report_limiter: Arc::new(RateLimiter::new(args.report_rate_limit_per_minute)),
             like_limiter: Arc::new(RateLimiter::new(args.like_rate_limit_per_minute)),
             edit_keys: Arc::new(edit_keys),
@@ -91,7 +107,7 @@ impl AppState {
             hasher: Arc::new(hasher),
             desk: Arc::new(DeskConfig::from_args(args)),
             alerts: Alerts::start(AlertConfig::from_args(args)),
-        }
+        }))
     }
 }
 

@@ -158,6 +158,8 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    /// The SQLite file (None on PostgreSQL).
+    path: Option<std::path::PathBuf>,
 }
 
 const COLS: &str = "id, thread, parent_id, root_id, author, body, created_at, status, \
@@ -173,6 +175,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/0003_reader_interactions.sql"),
     ),
+    (4, include_str!("../migrations/0004_thread_counts.sql")),
 ];
 
 /// The versions [`Store::connect`] brings a database to, in order.
@@ -227,6 +230,12 @@ fn resolve_url(url: &str, create: bool) -> Result<(Backend, String), sqlx::Error
     Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
 }
 
+/// The file of a URL made by [`resolve_url`] (`sqlite://PATH?…`).
+fn sqlite_file(url: &str) -> &str {
+    let rest = url.strip_prefix("sqlite://").unwrap_or(url);
+    rest.split_once('?').map_or(rest, |(p, _)| p)
+}
+
 fn parse_status(s: &str) -> Result<Status, sqlx::Error> {
     Status::parse(s)
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown comment status {s:?}").into()))
@@ -257,12 +266,11 @@ fn row_to_comment(row: &AnyRow) -> Result<StoredComment, sqlx::Error> {
     })
 }
 
-/// Published comments of `n` threads (`$1..$n`): an index-only count per
-/// thread (`comments_thread_status`), never a scan of other threads.
+/// Published comments of `n` threads (`$1..$n`): the stored count of each
+/// (`thread_versions.published`, one primary-key lookup per thread).
 pub fn counts_sql(n: usize) -> String {
     format!(
-        "SELECT thread, COUNT(*) AS n FROM comments WHERE status = 'published' \
-         AND thread IN ({}) GROUP BY thread",
+        "SELECT thread, published AS n FROM thread_versions WHERE thread IN ({})",
         placeholders(1, n)
     )
 }
@@ -306,6 +314,7 @@ impl Store {
                     read: pool.clone(),
                     write: pool,
                     backend,
+                    path: None,
                 }
             }
             Backend::Sqlite => {
@@ -317,6 +326,7 @@ impl Store {
                     read,
                     write,
                     backend,
+                    path: Some(sqlite_file(&url).into()),
                 }
             }
         };
@@ -326,6 +336,11 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The SQLite database file; None on PostgreSQL.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        self.path.clone()
     }
 
     pub async fn close(&self) {
@@ -466,7 +481,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
-            bump_version(&mut tx, c.thread).await?;
+            let delta = i64::from(c.status == Status::Published);
+            bump(&mut tx, c.thread, delta).await?;
         }
         tx.commit().await?;
         if done.rows_affected() == 1 {
@@ -633,7 +649,10 @@ impl Store {
     /// Sets a comment's status; false if there is no such comment.
     pub async fn set_status(&self, id: &str, status: Status) -> Result<bool, sqlx::Error> {
         let mut tx = self.write.begin().await?;
-        let done = sqlx::query(
+        let Some((thread, from)) = self.lock_status(&mut tx, id).await? else {
+            return Ok(false);
+        };
+        sqlx::query(
             "UPDATE comments SET status = $1, moderated_at = $3, open_reports = 0, \
              held_reason = CASE WHEN $1 = 'pending' THEN held_reason ELSE NULL END, \
              prev_status = CASE WHEN status IN ('rejected', 'deleted') THEN prev_status \
@@ -645,19 +664,51 @@ impl Store {
         .bind(crate::api::now_ms())
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        bump_version_of_comment(&mut tx, id).await?;
+        bump(&mut tx, &thread, published_delta(from, status)).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// `FOR UPDATE` where the database needs it to keep a row's status
+    /// still between reading it and writing it: PostgreSQL (read committed,
+    /// several writers). SQLite writes one transaction at a time (one write
+    /// connection per process; another process's commit in between makes
+    /// this transaction's write fail with SQLITE_BUSY instead).
+    pub(crate) fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
+
+    /// A comment's thread and status, locked for this transaction.
+    pub(crate) async fn lock_status(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Any>,
+        id: &str,
+    ) -> Result<Option<(String, Status)>, sqlx::Error> {
+        let row = sqlx::query(&format!(
+            "SELECT thread, status FROM comments WHERE id = $1{}",
+            self.for_update()
+        ))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        match row {
+            Some(r) => Ok(Some((
+                r.try_get("thread")?,
+                parse_status(&r.try_get::<String, _>("status")?)?,
+            ))),
+            None => Ok(None),
+        }
     }
 
     /// Deletes a comment and every reply below it; returns rows deleted.
     pub async fn delete_tree(&self, id: &str) -> Result<u64, sqlx::Error> {
         let mut tx = self.write.begin().await?;
-        // Bump first, while the comment still names its thread.
-        bump_version_of_comment(&mut tx, id).await?;
+        let Some((thread, _)) = self.lock_status(&mut tx, id).await? else {
+            return Ok(0);
+        };
         sqlx::query(
             "WITH RECURSIVE sub(id) AS ( \
                SELECT id FROM comments WHERE id = $1 \
@@ -668,18 +719,35 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        let done = sqlx::query(
+        // RETURNING: the statuses of exactly the rows this statement
+        // deleted, so the stored count moves by what really went.
+        let gone: Vec<String> = sqlx::query_scalar(
             "WITH RECURSIVE sub(id) AS ( \
                SELECT id FROM comments WHERE id = $1 \
                UNION ALL \
                SELECT c.id FROM comments c JOIN sub ON c.parent_id = sub.id) \
-             DELETE FROM comments WHERE id IN (SELECT id FROM sub)",
+             DELETE FROM comments WHERE id IN (SELECT id FROM sub) RETURNING status",
         )
         .bind(id)
-        .execute(&mut *tx)
+        .fetch_all(&mut *tx)
         .await?;
+        let published = gone.iter().filter(|s| s.as_str() == "published").count() as i64;
+        bump(&mut tx, &thread, -published).await?;
         tx.commit().await?;
-        Ok(done.rows_affected())
+        Ok(gone.len() as u64)
+    }
+
+    /// Published comments of a thread as stored (`thread_versions.published`),
+    /// and as counted from the rows: the two must agree (for tests).
+    pub async fn published_counts(&self, thread: &str) -> Result<(i64, i64), sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT COALESCE((SELECT published FROM thread_versions WHERE thread = $1), 0) AS stored, \
+               (SELECT COUNT(*) FROM comments WHERE thread = $1 AND status = 'published') AS counted",
+        )
+        .bind(thread)
+        .fetch_one(&self.write)
+        .await?;
+        Ok((row.try_get("stored")?, row.try_get("counted")?))
     }
 
     /// Change counter of a thread (0 if it never had a comment); see `cache`.
@@ -708,37 +776,39 @@ fn sql_statements(sql: &str) -> Vec<String> {
         .collect()
 }
 
-async fn bump_version(
+/// How a status change moves the thread's stored count of published comments.
+pub(crate) fn published_delta(from: Status, to: Status) -> i64 {
+    i64::from(to == Status::Published) - i64::from(from == Status::Published)
+}
+
+/// Bumps the thread's version (every process's page cache sees the change)
+/// and moves its stored count of published comments by `delta`, in the
+/// caller's transaction: every change to a thread's comments calls it.
+pub(crate) async fn bump(
     tx: &mut sqlx::Transaction<'_, Any>,
     thread: &str,
+    delta: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO thread_versions (thread, version) VALUES ($1, 1) \
-         ON CONFLICT (thread) DO UPDATE SET version = thread_versions.version + 1",
+        "INSERT INTO thread_versions (thread, version, published) VALUES ($1, 1, $2) \
+         ON CONFLICT (thread) DO UPDATE SET version = thread_versions.version + 1, \
+         published = thread_versions.published + $2",
     )
     .bind(thread)
+    .bind(delta)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-async fn bump_version_of_comment(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    id: &str,
-) -> Result<(), sqlx::Error> {
-    let thread: Option<String> = sqlx::query_scalar("SELECT thread FROM comments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    match thread {
-        Some(t) => bump_version(tx, &t).await,
-        None => Ok(()),
-    }
-}
-
 async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
     AnyPoolOptions::new()
         .max_connections(max)
+        // Connections stay open: while one is, SQLite keeps the -shm file
+        // (whose header the page cache watches, see `cache::WalWatch`).
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(|conn, _meta| {
             Box::pin(async move {
@@ -752,6 +822,12 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
                     "PRAGMA journal_mode = WAL",
                     "PRAGMA synchronous = FULL",
                     "PRAGMA foreign_keys = ON",
+                    // A larger page cache (16 MiB) for the B-tree pages a
+                    // write touches (a comment updates about ten indexes):
+                    // at a million comments SQLite's default 2 MiB made a
+                    // POST markedly slower than on a small database.
+                    // (mmap_size was tried too: POSTs got slower.)
+                    "PRAGMA cache_size = -16384",
                 ] {
                     conn.execute(pragma).await?;
                 }

@@ -155,6 +155,8 @@ async fn legacy_database_upgrades(backend: Backend) {
         .unwrap()
         .expect("old comment kept");
     assert_eq!(old.body, "Bình luận cũ");
+    // The stored per-thread count is backfilled for threads that existed.
+    assert_eq!(store.published_counts("cu").await.unwrap(), (1, 1));
     store.close().await;
     // And a second start changes nothing.
     let again = Store::connect(&url, 1).await.unwrap();

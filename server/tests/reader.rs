@@ -1142,7 +1142,7 @@ async fn queries_use_indexes(b: Backend) {
         .unwrap();
     assert_eq!(n, 6000);
     s.store().execute_raw("ANALYZE").await.unwrap();
-    let mut queries = ykien_server::db::queries_for_plans("t7");
+    let mut queries = ykien_server::db::queries_for_plans(s.store().backend(), "t7");
     queries.push((
         "counts".into(),
         ykien_server::db::counts_sql(3),

@@ -12,6 +12,7 @@ mod nginx;
 mod ports;
 mod postgres;
 mod readme;
+mod scale_bench;
 mod server;
 mod server_bench;
 mod sh;

@@ -30,32 +30,8 @@ pub const SERVER_PROFILE: &[&str] = &[
     "profile.server.panic=\"unwind\"",
 ];
 
-/// Seconds per scenario.
-const SCENARIO_SECS: u64 = 10;
-/// Concurrent keep-alive connections per scenario.
-const CONNECTIONS: usize = 8;
-const SEED_THREAD: &str = "bench";
-const SEED_COMMENTS: usize = 200;
-
-/// Throughput targets on the reference 2-core machine.
-const TARGET_GET_RPS: f64 = 5_000.0;
-const TARGET_POST_RPS: f64 = 500.0;
-
-struct Stats {
-    name: &'static str,
-    requests: usize,
-    errors: usize,
-    secs: f64,
-    p50_us: u64,
-    p99_us: u64,
-    max_us: u64,
-}
-
-impl Stats {
-    fn rps(&self) -> f64 {
-        self.requests as f64 / self.secs
-    }
-}
+/// Comments of the seeded thread (100 top-level, 100 replies).
+pub(crate) const SEED_COMMENTS: usize = 200;
 
 /// Kills the server when the bench ends, however it ends.
 pub(crate) struct ServerProcess {
@@ -77,7 +53,7 @@ impl Drop for ServerProcess {
     }
 }
 
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|p| if p.is_absolute() { p } else { root.join(p) })
@@ -117,28 +93,47 @@ fn free_addr() -> Result<SocketAddr, String> {
 }
 
 pub(crate) fn start_server(exe: &Path) -> Result<(ServerProcess, SocketAddr), String> {
+    let dir = fresh_dir("ykien-bench")?;
+    let db = format!("sqlite://{}/bench.db", dir.display());
+    start_server_on(exe, dir, &db, &[])
+}
+
+/// A new empty directory under the system's temp dir.
+pub(crate) fn fresh_dir(prefix: &str) -> Result<PathBuf, String> {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!("ykien-bench-{}-{nanos}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Starts the server on `db` (rate limit off) with `extra` flags; `dir`
+/// holds its log and is removed when the returned process is dropped.
+pub(crate) fn start_server_on(
+    exe: &Path,
+    dir: PathBuf,
+    db: &str,
+    extra: &[&str],
+) -> Result<(ServerProcess, SocketAddr), String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     let addr = free_addr()?;
     let log = std::fs::File::create(dir.join("server.log")).map_err(|e| e.to_string())?;
     let child = Command::new(exe)
         .arg("serve")
         .args(["--addr", &addr.to_string()])
-        .arg("--database-url")
-        .arg(format!("sqlite://{}/bench.db", dir.display()))
+        .args(["--database-url", db])
         // Bench POSTs all come from 127.0.0.1: no rate limit.
         .args(["--rate-limit-per-minute", "0"])
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
     let server = ServerProcess { child, dir };
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         if let Ok(mut c) = Conn::open(addr) {
             if c.request("GET", "/api/v1/counts?threads=x", None)
@@ -231,64 +226,9 @@ pub(crate) fn percentile(sorted: &[u64], p: f64) -> u64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// Runs `make_request(worker, i)` on CONNECTIONS threads for `secs`.
-fn scenario(
-    name: &'static str,
-    addr: SocketAddr,
-    secs: u64,
-    make_request: fn(usize, usize) -> (&'static str, String, Option<String>),
-) -> Result<Stats, String> {
-    let start = Instant::now();
-    let deadline = start + Duration::from_secs(secs);
-    let handles: Vec<_> = (0..CONNECTIONS)
-        .map(|w| {
-            thread::spawn(move || -> Result<(Vec<u64>, usize), String> {
-                let mut conn = Conn::open(addr).map_err(|e| format!("connect: {e}"))?;
-                let mut lat = Vec::with_capacity(100_000);
-                let mut errors = 0;
-                let mut i = 0;
-                while Instant::now() < deadline {
-                    let (method, path, body) = make_request(w, i);
-                    i += 1;
-                    let t = Instant::now();
-                    match conn.request(method, &path, body.as_deref()) {
-                        Ok((status, _)) if (200..300).contains(&status) => {
-                            lat.push(t.elapsed().as_micros() as u64)
-                        }
-                        Ok(_) => errors += 1,
-                        Err(_) => {
-                            errors += 1;
-                            conn = Conn::open(addr).map_err(|e| format!("reconnect: {e}"))?;
-                        }
-                    }
-                }
-                Ok((lat, errors))
-            })
-        })
-        .collect();
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for h in handles {
-        let (lat, e) = h.join().map_err(|_| "load thread panicked".to_owned())??;
-        all.extend(lat);
-        errors += e;
-    }
-    let secs = start.elapsed().as_secs_f64();
-    all.sort_unstable();
-    Ok(Stats {
-        name,
-        requests: all.len(),
-        errors,
-        secs,
-        p50_us: percentile(&all, 0.50),
-        p99_us: percentile(&all, 0.99),
-        max_us: all.last().copied().unwrap_or(0),
-    })
-}
-
 /// 200 comments: 100 top-level, 100 replies (some replies to replies),
 /// bodies of varied length, as the widget would post them.
-fn seed(addr: SocketAddr) -> Result<(), String> {
+pub(crate) fn seed(addr: SocketAddr, thread: &str) -> Result<(), String> {
     let mut conn = Conn::open(addr).map_err(|e| e.to_string())?;
     let mut ids: Vec<String> = Vec::new();
     for i in 0..SEED_COMMENTS {
@@ -308,7 +248,7 @@ fn seed(addr: SocketAddr) -> Result<(), String> {
         let (status, resp) = conn
             .request(
                 "POST",
-                &format!("/api/v1/threads/{SEED_THREAD}/comments"),
+                &format!("/api/v1/threads/{thread}/comments"),
                 Some(&body),
             )
             .map_err(|e| format!("seed: {e}"))?;
@@ -329,103 +269,4 @@ fn seed(addr: SocketAddr) -> Result<(), String> {
     Ok(())
 }
 
-fn get_list(_w: usize, _i: usize) -> (&'static str, String, Option<String>) {
-    (
-        "GET",
-        format!("/api/v1/threads/{SEED_THREAD}/comments?limit=50"),
-        None,
-    )
-}
-
-/// A pending token (here a dummy) makes the response personal, so it skips
-/// the page cache: this measures rendering from the database every time.
-fn get_list_uncached(_w: usize, _i: usize) -> (&'static str, String, Option<String>) {
-    (
-        "GET",
-        format!("/api/v1/threads/{SEED_THREAD}/comments?limit=50&pending=bench"),
-        None,
-    )
-}
-
-fn get_counts(_w: usize, _i: usize) -> (&'static str, String, Option<String>) {
-    ("GET", "/api/v1/counts?threads=bench,a,b,c,d".into(), None)
-}
-
-fn post_create(w: usize, i: usize) -> (&'static str, String, Option<String>) {
-    (
-        "POST",
-        format!("/api/v1/threads/bench-post-{}/comments", w % 4),
-        Some(format!(
-            "{{\"author\":\"Người đọc {w}\",\"body\":\"Ý kiến số {i} từ kết nối {w}: \
-             mong dự án minh bạch và đúng tiến độ.\"}}"
-        )),
-    )
-}
-
-/// Runs the benchmark; returns (metric, value) rows and prints a table.
-pub fn run(root: &Path) -> Result<Vec<(String, String)>, String> {
-    let exe = build(root)?;
-    let (server, addr) = start_server(&exe)?;
-    seed(addr)?;
-    // Short warm-up so page cache and statement caches are hot.
-    scenario("warm-up", addr, 1, get_list)?;
-
-    let results = [
-        scenario("GET thread (limit=50)", addr, SCENARIO_SECS, get_list)?,
-        scenario(
-            "GET thread, uncached",
-            addr,
-            SCENARIO_SECS / 2,
-            get_list_uncached,
-        )?,
-        scenario("POST comment", addr, SCENARIO_SECS, post_create)?,
-        scenario(
-            "GET counts (5 threads)",
-            addr,
-            SCENARIO_SECS / 2,
-            get_counts,
-        )?,
-    ];
-    drop(server);
-
-    println!(
-        "\nykien-server benchmark: SQLite (WAL, synchronous=FULL), {CONNECTIONS} keep-alive \
-         connections, loopback, client and server on the same machine"
-    );
-    println!(
-        "{:<24} {:>10} {:>9} {:>7} {:>10} {:>10} {:>10}",
-        "scenario", "req/s", "requests", "errors", "p50 ms", "p99 ms", "max ms"
-    );
-    let mut rows = Vec::new();
-    for s in &results {
-        println!(
-            "{:<24} {:>10.0} {:>9} {:>7} {:>10.2} {:>10.2} {:>10.2}",
-            s.name,
-            s.rps(),
-            s.requests,
-            s.errors,
-            s.p50_us as f64 / 1000.0,
-            s.p99_us as f64 / 1000.0,
-            s.max_us as f64 / 1000.0
-        );
-        rows.push((format!("{} req/s", s.name), format!("{:.0}", s.rps())));
-        rows.push((
-            format!("{} p50/p99 ms", s.name),
-            format!(
-                "{:.2}/{:.2}",
-                s.p50_us as f64 / 1000.0,
-                s.p99_us as f64 / 1000.0
-            ),
-        ));
-        rows.push((format!("{} errors", s.name), s.errors.to_string()));
-    }
-    let get_ok = results[0].rps() >= TARGET_GET_RPS;
-    let post_ok = results[2].rps() >= TARGET_POST_RPS;
-    println!(
-        "targets: GET >= {TARGET_GET_RPS:.0}/s {}, POST >= {TARGET_POST_RPS:.0}/s {}",
-        if get_ok { "MET" } else { "MISSED" },
-        if post_ok { "MET" } else { "MISSED" }
-    );
-    rows.push(("targets met".into(), (get_ok && post_ok).to_string()));
-    Ok(rows)
-}
+pub use crate::scale_bench::run;

@@ -48,7 +48,14 @@ pub fn run_all(root: &Path) -> Result<(), String> {
         Some(pg) => run(cargo(root)
             .args(["test", "--package", "ykien-server", "--test", "api"])
             .args(["--test", "hostile", "--test", "migrate", "--test", "desk"])
-            .args(["--test", "reader"])
+            .args([
+                "--test",
+                "reader",
+                "--test",
+                "counts",
+                "--test",
+                "multiprocess",
+            ])
             .env("YKIEN_TEST_DATABASE_URL", pg.url()))?,
         None => {
             eprintln!("\n!!! SKIPPED: PostgreSQL tests (PostgreSQL cannot run on this machine)\n")

@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{check_thread, now_ms, rfc3339_ms, ApiJson};
 use crate::app::AppState;
-use crate::cache::PageKey;
+use std::sync::Arc;
+
+use crate::cache::{Body as CachedBody, Encoding, PageKey};
 use crate::db::{
     Around, Cursor, InsertOutcome, ListRequest, Listed, NewComment, Sort, SortKey, SortedPage,
     Status, StoredComment, Viewer,
@@ -246,37 +248,62 @@ fn bad(lang: Lang, code: &'static str, vi: &str, en: &str) -> ApiError {
 
 /// Serves a personal-free answer from the page cache, or renders and caches
 /// it. `variant` is everything but thread and limit that selects the answer.
+/// A cached answer goes out in the coding the client prefers (gzip, brotli),
+/// compressed once per version of the page.
 async fn cached(
     st: &AppState,
     thread: &str,
     limit: i64,
     variant: Option<String>,
     viewer: &Viewer,
+    headers: &HeaderMap,
     render: impl std::future::Future<Output = Result<Bytes, ApiError>>,
 ) -> Result<Response, ApiError> {
     // Tokens make a response personal: never cache those.
-    let cache_key = (viewer.is_anonymous() && st.pages.enabled()).then(|| PageKey {
+    if !viewer.is_anonymous() || !st.pages.enabled() {
+        return Ok(json_bytes(render.await?));
+    }
+    let key = PageKey {
         thread: thread.to_owned(),
         limit,
         cursor: variant,
-    });
-    // Read the version before the page: a page rendered afterwards is at
-    // least as new as the version it is stored under.
-    let version = match &cache_key {
-        Some(key) => {
-            let v = st.store.thread_version(thread).await?;
-            if let Some(body) = st.pages.get(key, v) {
-                return Ok(json_bytes(body));
-            }
-            Some(v)
-        }
-        None => None,
     };
-    let body = render.await?;
-    if let (Some(key), Some(v)) = (cache_key, version) {
-        st.pages.put(key, v, body.clone());
+    let enc = Encoding::negotiate(
+        headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+    );
+    // The version before the page: a page rendered afterwards is at least
+    // as new as the version it is stored under. On SQLite the version is
+    // known without a query while nothing has committed (see `cache`); the
+    // stamp is read before the version, never after.
+    let stamp = st.pages.stamp();
+    let version = match st.pages.known_version(thread, stamp.as_ref()) {
+        Some(v) => v,
+        None => {
+            let v = st.store.thread_version(thread).await?;
+            st.pages.note_version(thread, v, stamp);
+            v
+        }
+    };
+    if let Some(body) = st.pages.get(&key, version) {
+        return Ok(encoded(&body, enc));
     }
-    Ok(json_bytes(body))
+    let body = Arc::new(CachedBody::new(render.await?));
+    st.pages.put(key, version, body.clone());
+    Ok(encoded(&body, enc))
+}
+
+/// A cached page in `enc`, with the headers the compression layer would
+/// have set (it leaves a response that has a `Content-Encoding` alone).
+fn encoded(body: &CachedBody, enc: Encoding) -> Response {
+    let mut res = json_bytes(body.get(enc));
+    if let Some(coding) = enc.header() {
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    res
 }
 
 fn to_json<T: Serialize>(out: &T) -> Result<Bytes, ApiError> {
@@ -408,7 +435,7 @@ pub async fn list(
             total: page.total,
         })
     };
-    cached(&st, &thread, limit, variant, &viewer, render).await
+    cached(&st, &thread, limit, variant, &viewer, &headers, render).await
 }
 
 /// `GET /api/v1/threads/{thread}/comments/{id}/replies`: the replies of a
@@ -468,7 +495,7 @@ pub async fn replies(
             total,
         })
     };
-    cached(&st, &thread, limit, variant, &viewer, render).await
+    cached(&st, &thread, limit, variant, &viewer, &headers, render).await
 }
 
 fn json_bytes(body: Bytes) -> Response {

@@ -2,11 +2,13 @@
 //! reports, bans, trusted networks, moderators, sessions, failed sign-ins,
 //! settings. Same SQL subset as the rest of `db`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::Row;
 
-use super::{bump_version, placeholders, row_to_comment, Status, Store, StoredComment, COLS};
+use super::{
+    bump, placeholders, published_delta, row_to_comment, Status, Store, StoredComment, COLS,
+};
 use crate::spam::{BanKind, RuleAction};
 
 /// A ban or blocklist rule.
@@ -408,11 +410,14 @@ impl Store {
     ) -> Result<Vec<Changed>, sqlx::Error> {
         let mut tx = self.write.begin().await?;
         let mut changed = Vec::new();
-        let mut threads = BTreeSet::new();
+        // Each thread changed, with how its published count moves.
+        let mut threads: BTreeMap<String, i64> = BTreeMap::new();
         for id in ids {
-            let Some(row) = sqlx::query(
-                "SELECT thread, status, prev_status, ip_hint, open_reports FROM comments WHERE id = $1",
-            )
+            let Some(row) = sqlx::query(&format!(
+                "SELECT thread, status, prev_status, ip_hint, open_reports FROM comments \
+                 WHERE id = $1{}",
+                self.for_update()
+            ))
             .bind(id.as_str())
             .fetch_optional(&mut *tx)
             .await?
@@ -486,7 +491,7 @@ impl Store {
                 Some(&detail),
             )
             .await?;
-            threads.insert(thread.clone());
+            *threads.entry(thread.clone()).or_default() += published_delta(from, to);
             changed.push(Changed {
                 id: id.clone(),
                 thread,
@@ -494,8 +499,8 @@ impl Store {
                 to,
             });
         }
-        for t in &threads {
-            bump_version(&mut tx, t).await?;
+        for (t, delta) in &threads {
+            bump(&mut tx, t, *delta).await?;
         }
         tx.commit().await?;
         Ok(changed)
@@ -582,23 +587,28 @@ impl Store {
         .bind(comment.id.as_str())
         .execute(&mut *tx)
         .await?;
-        let row = sqlx::query("SELECT open_reports, status FROM comments WHERE id = $1")
+        let open: i64 = sqlx::query_scalar("SELECT open_reports FROM comments WHERE id = $1")
             .bind(comment.id.as_str())
             .fetch_one(&mut *tx)
             .await?;
-        let open: i64 = row.try_get("open_reports")?;
-        let status: String = row.try_get("status")?;
-        let hidden = hide_at > 0 && open >= hide_at && status == "published";
-        if hidden {
-            sqlx::query(
+        let mut hidden = false;
+        if hide_at > 0 && open >= hide_at {
+            // Only a comment that is published at this moment goes back to
+            // pending (the condition is in the UPDATE, so a concurrent change
+            // of its status cannot be counted twice).
+            hidden = sqlx::query(
                 "UPDATE comments SET status = 'pending', prev_status = 'published', \
-                 held_reason = $1 WHERE id = $2",
+                 held_reason = $1 WHERE id = $2 AND status = 'published'",
             )
             .bind(crate::spam::HoldReason::Reports(open).encode())
             .bind(comment.id.as_str())
             .execute(&mut *tx)
-            .await?;
-            bump_version(&mut tx, &comment.thread).await?;
+            .await?
+            .rows_affected()
+                == 1;
+            if hidden {
+                bump(&mut tx, &comment.thread, -1).await?;
+            }
         }
         tx.commit().await?;
         Ok(ReportOutcome::Created {

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use super::{bump_version, row_to_comment, Status, Store, StoredComment, COLS};
+use super::{bump, published_delta, row_to_comment, Status, Store, StoredComment, COLS};
 
 /// A new text for a comment and what the moderation layers made of it.
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ impl Store {
             .bind(comment.id.as_str())
             .execute(&mut *tx)
             .await?;
-            bump_version(&mut tx, &comment.thread).await?;
+            bump(&mut tx, &comment.thread, 0).await?;
         }
         let likes: i64 = sqlx::query_scalar("SELECT likes FROM comments WHERE id = $1")
             .bind(comment.id.as_str())
@@ -76,6 +76,9 @@ impl Store {
     ) -> Result<Option<StoredComment>, sqlx::Error> {
         let search = crate::spam::fold(&format!("{} {}", c.author, edit.body));
         let mut tx = self.write.begin().await?;
+        let Some((_, from)) = self.lock_status(&mut tx, &c.id).await? else {
+            return Ok(None);
+        };
         let done = sqlx::query(
             "UPDATE comments SET body = $1, search_text = $2, edited_at = $3, \
              status = CASE WHEN $4 IS NULL THEN status ELSE 'pending' END, \
@@ -92,13 +95,14 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(None);
         }
-        bump_version(&mut tx, &c.thread).await?;
         let row = sqlx::query(&format!("SELECT {COLS} FROM comments WHERE id = $1"))
             .bind(c.id.as_str())
             .fetch_one(&mut *tx)
             .await?;
+        let after = row_to_comment(&row)?;
+        bump(&mut tx, &c.thread, published_delta(from, after.status)).await?;
         tx.commit().await?;
-        Ok(Some(row_to_comment(&row)?))
+        Ok(Some(after))
     }
 
     /// The author deletes their comment: status `withdrawn` (kept, without
@@ -111,6 +115,9 @@ impl Store {
         now: i64,
     ) -> Result<Option<StoredComment>, sqlx::Error> {
         let mut tx = self.write.begin().await?;
+        let Some((_, from)) = self.lock_status(&mut tx, &c.id).await? else {
+            return Ok(None);
+        };
         let done = sqlx::query(
             "UPDATE comments SET status = 'withdrawn', prev_status = status, moderated_at = $1, \
              open_reports = 0, held_reason = NULL \
@@ -121,7 +128,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
-            bump_version(&mut tx, &c.thread).await?;
+            bump(&mut tx, &c.thread, published_delta(from, Status::Withdrawn)).await?;
         }
         let row = sqlx::query(&format!("SELECT {COLS} FROM comments WHERE id = $1"))
             .bind(c.id.as_str())
