@@ -169,11 +169,7 @@ async fn a_bad_attribute_shows_the_operator_a_message_naming_it() {
         config(&[("article", "#t3-article"), ("lang", "fr")]),
         platform(),
     );
-    let host = page
-        .query_selector("ykien-notice")
-        .unwrap()
-        .expect("notice host");
-    let text = host.shadow_root().unwrap().text_content().unwrap();
+    let text = notice_text(&page).await;
     assert!(text.contains("data-lang"), "{text}");
     assert!(text.contains("\"vi\" or \"en\""), "{text}");
     assert!(
@@ -190,13 +186,20 @@ async fn a_selector_that_matches_nothing_is_reported_in_english_when_asked() {
         config(&[("article", "#does-not-exist"), ("lang", "en")]),
         platform(),
     );
-    let host = page
-        .query_selector("ykien-notice")
-        .unwrap()
-        .expect("notice host");
-    let text = host.shadow_root().unwrap().text_content().unwrap();
+    let text = notice_text(&page).await;
     assert!(text.contains("data-article"), "{text}");
     assert!(text.contains("not configured correctly"), "{text}");
+}
+
+/// The operator notice's text once it is drawn: wording it is its own part of the
+/// module, so it arrives a task after `mount` returns.
+async fn notice_text(page: &web_sys::Element) -> String {
+    wait_for("the operator notice", || {
+        let host = page.query_selector("ykien-notice").ok()??;
+        let text = host.shadow_root()?.text_content()?;
+        (!text.is_empty()).then_some(text)
+    })
+    .await
 }
 
 fn json_url(json: &str) -> String {
