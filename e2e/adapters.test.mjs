@@ -105,8 +105,9 @@ async function adapterContract(a, server, { expectTotal, errorCase }) {
 
 /// Opens the test page embedding the widget against `server` with `adapter`,
 /// recording page errors, console errors, CSP violations and the API requests.
-async function openWidget(server, { adapter, lang, depth } = {}) {
-  const params = new URLSearchParams({ api: server.api, thread: server.thread, adapter });
+async function openWidget(server, { adapter, lang, depth, replies = "all" } = {}) {
+  // Every reply shown unless a test says otherwise: these suites read whole threads.
+  const params = new URLSearchParams({ api: server.api, thread: server.thread, adapter, replies });
   if (lang) params.set("lang", lang);
   if (depth) params.set("depth", String(depth));
   const context = await browser.newContext();

@@ -142,7 +142,7 @@ test("replies nested 100,000 levels: the page renders, the rest of the widget an
   const body = deepChain(100_000);
   console.log(`deep replies answer: ${(body.length / 1e6).toFixed(1)} MB`);
   const { context, page, seen, host } = await demo(
-    { "data-thread": thread, "data-adapter": JSON.stringify({ comment: { replies: "replies" } }) },
+    { "data-thread": thread, "data-replies": "all", "data-adapter": JSON.stringify({ comment: { replies: "replies" } }) },
     { draft: DRAFT },
   );
   await fakeApi(context, "/fake", () => json(body));

@@ -46,7 +46,7 @@ describe("Isso 0.14 through adapters/isso.json", { skip: install.ok ? false : in
     await site?.stop();
   });
 
-  const page = (extra = {}) => site.page({ api: isso.api, thread: THREAD, adapter: ADAPTER, ...extra });
+  const page = (extra = {}) => site.page({ api: isso.api, thread: THREAD, adapter: ADAPTER, replies: "all", ...extra });
   const isList = (r) => r.method === "GET" && r.url.pathname === "/" && !r.url.searchParams.has("parent");
 
   test("all 200 comments shown, threaded as Isso keeps them, with authors, times and bodies; paged by `after`", async () => {

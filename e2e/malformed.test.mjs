@@ -123,7 +123,7 @@ for (const [name, reply, expected] of CASES) {
       if (typeof reply === "string" && reply.startsWith("abort:")) return route.abort(reply.slice(6));
       return route.fulfill(reply);
     });
-    await page.goto(`${server.baseUrl}/fixtures/adapter-page.html?${new URLSearchParams({ api, thread })}`);
+    await page.goto(`${server.baseUrl}/fixtures/adapter-page.html?${new URLSearchParams({ api, thread, replies: "all" })}`);
     const host = page.locator("ykien-comments");
     // Settled: the list, the empty state or an error is on screen.
     await page.waitForFunction(

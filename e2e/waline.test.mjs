@@ -39,7 +39,7 @@ describe("Waline 1.39.3 (PostgreSQL) through adapters/waline.json", { skip: inst
     await site?.stop();
   });
 
-  const page = (extra = {}) => site.page({ api: waline.api, thread: THREAD, adapter: ADAPTER, ...extra });
+  const page = (extra = {}) => site.page({ api: waline.api, thread: THREAD, adapter: ADAPTER, replies: "all", ...extra });
 
   test("all 200 comments shown, each reply under the one it answers, with authors, times and bodies; paged", async () => {
     const listing = await waline.all(THREAD);
@@ -151,7 +151,7 @@ describe("Waline 1.39.3 (PostgreSQL) through adapters/waline.json", { skip: inst
       const thread = "/tin/kiem-duyet.html";
       const first = await moderated.post(thread, { comment: "Ý kiến đã duyệt từ trước.", nick: "An" });
       moderated.approve(first.objectId);
-      const { context, page: p, w } = await openWidget(browser, site.page({ api: moderated.api, thread, adapter: ADAPTER }), { apiOrigin: moderated.api });
+      const { context, page: p, w } = await openWidget(browser, site.page({ api: moderated.api, thread, adapter: ADAPTER, replies: "all" }), { apiOrigin: moderated.api });
       try {
         await loaded(w, 1);
         const text = `Chờ duyệt ${randomUUID().slice(0, 8)}`;

@@ -87,6 +87,9 @@ pub struct CommentsConfig {
     /// `data-email` / `data-website`: override the adapter's `create.fields`.
     pub email: Option<FieldRule>,
     pub website: Option<FieldRule>,
+    /// `data-replies`: replies shown under a top-level comment before "Xem N trả
+    /// lời"; `None` ("all"): never collapsed.
+    pub replies_shown: Option<usize>,
 }
 
 impl CommentsConfig {
@@ -217,6 +220,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "load",
     "timeout",
     "scaleComments",
+    "replies",
 ];
 
 const MAX_SELECTOR: usize = 500;
@@ -225,6 +229,9 @@ const MAX_THREAD: usize = 200;
 /// Inline adapters are small; this only stops a runaway attribute.
 const MAX_ADAPTER: usize = 20_000;
 pub const DEFAULT_DEPTH: usize = 2;
+/// Replies shown under a top-level comment before the rest are collapsed.
+pub const DEFAULT_REPLIES_SHOWN: usize = 3;
+const MAX_REPLIES_SHOWN: usize = 100;
 const MAX_DEPTH: usize = 6;
 const MAX_LENGTH_LIMIT: usize = 100_000;
 /// Ten minutes: a longer wait is no longer a timeout a reader would sit through.
@@ -390,6 +397,21 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
             true
         }
     };
+    let replies_shown = match get("replies") {
+        None => Some(DEFAULT_REPLIES_SHOWN),
+        Some(raw) if raw.eq_ignore_ascii_case("all") => None,
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(n) if n <= MAX_REPLIES_SHOWN => Some(n),
+            _ => {
+                out.errors.push(ConfigError::new(
+                    "replies",
+                    format!("a whole number from 0 to {MAX_REPLIES_SHOWN}, or \"all\""),
+                    Some(raw),
+                ));
+                Some(DEFAULT_REPLIES_SHOWN)
+            }
+        },
+    };
     if let (Some(api), Some(thread)) = (api, thread) {
         config.comments = Some(CommentsConfig {
             api,
@@ -404,6 +426,7 @@ pub fn parse(pairs: &[(String, String)]) -> Parsed {
             max_length_given: get("maxLength").is_some(),
             email,
             website,
+            replies_shown,
         });
     }
 

@@ -4,7 +4,7 @@
 // The comment API runs on another origin, as it usually does, so the page's CSP
 // names it in connect-src and the API must answer CORS for this origin.
 //
-//   GET /article.html?api=…&thread=…&adapter=…[&lang][&depth][&minLength][&email]
+//   GET /article.html?api=…&thread=…&adapter=…[&lang][&depth][&replies][&minLength][&email]
 //       [&website][&mode=mount][&title][&token]
 //     an article page: <title>, <link rel="canonical">, <meta name="csrf-token">,
 //     and the widget from a <script data-*> tag, or with mode=mount from
@@ -34,7 +34,7 @@ const escapeHtml = (s) =>
 const ARTICLE_JS = `(function () {
   "use strict";
   var params = new URLSearchParams(location.search);
-  var keys = ["api", "thread", "adapter", "lang", "depth", "minLength", "maxLength", "email", "website"];
+  var keys = ["api", "thread", "adapter", "lang", "depth", "replies", "minLength", "maxLength", "email", "website"];
   if (params.get("mode") === "mount") {
     var loader = document.createElement("script");
     loader.src = "/dist/ykien.js";

@@ -34,7 +34,7 @@ use template::{ActionValues, NoParent, Values};
 pub use actions::{ActionInput, ActionKind, Done, Features, Reason};
 pub use config::{field_rule, MAX_LENGTH_LIMIT};
 pub use reading::Reading;
-pub use template::{encode_component, PageFacts, PageSource};
+pub use template::{decode_component, encode_component, PageFacts, PageSource};
 
 /// A comment id as the API wrote it. Equality and hashing use the text only, so a
 /// parent given as `3` matches an id given as `"3"`.

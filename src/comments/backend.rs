@@ -14,8 +14,8 @@ use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
 use crate::comments::adapter::{
-    Adapter, Context, Created, Credentials, Id, ListPage, NewComment, Page, PageExtras, PageFacts,
-    PageSource, Reading, Request, Timeouts,
+    decode_component, ActionInput, ActionKind, Adapter, Context, Created, Credentials, Done, Id,
+    ListPage, NewComment, Page, PageExtras, PageFacts, PageSource, Reading, Request, Timeouts,
 };
 use crate::config::{adapter_error, ConfigError};
 use crate::platform::error::LoadError;
@@ -53,10 +53,21 @@ pub fn adapter_from_text(text: &str) -> Result<Adapter, String> {
     Adapter::parse(&value).map_err(|e| adapter_error("adapter", &e).operator_message())
 }
 
-/// A create request's outcome with the created comment's secret token, if any.
+/// How the reader is reading the list: the order, a linked comment, how many
+/// replies each top-level comment shows at first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListQuery {
+    pub sort: Option<crate::comments::adapter::Sort>,
+    pub around: Option<Id>,
+    pub reply_limit: Option<u32>,
+}
+
+/// A create request's outcome with the created comment's secret token, if any,
+/// and what lets its author edit or delete it (token, until when).
 pub struct CreateAnswer {
     pub created: Created,
     pub token: Option<String>,
+    pub grant: Option<(String, f64)>,
 }
 
 /// The reader's optional fields (`create.fields`), validated by the composer.
@@ -143,29 +154,26 @@ impl Backend {
         &self,
         page: &Page,
         held_tokens: &[String],
+        view: &ListQuery,
         signal: Option<&AbortSignal>,
     ) -> Result<ListPage, LoadError> {
-        let answer = self.fetch_page(page, held_tokens, signal).await?;
+        let request = self.list_request(page, held_tokens, view);
+        let credentials = self.adapter.list_credentials();
+        let answer = self
+            .send(&request, credentials, self.timeouts.read_ms, signal)
+            .await?;
         self.read_page(&answer, page)
     }
 
-    /// The answer to a list request, not yet read: the main part fetches the first
-    /// page this way while the section's code is still loading.
-    pub async fn fetch_page(
-        &self,
-        page: &Page,
-        held_tokens: &[String],
-        signal: Option<&AbortSignal>,
-    ) -> Result<Answer, LoadError> {
-        let request = self.list_request(page, held_tokens);
-        let credentials = self.adapter.list_credentials();
-        self.send(&request, credentials, self.timeouts.read_ms, signal)
-            .await
-    }
-
-    fn list_request(&self, page: &Page, held_tokens: &[String]) -> Request {
+    fn list_request(&self, page: &Page, held_tokens: &[String], view: &ListQuery) -> Request {
+        let context = Context {
+            sort: view.sort,
+            around: view.around.clone(),
+            reply_limit: view.reply_limit,
+            ..self.context()
+        };
         self.adapter
-            .list_request_in(&self.api, &self.thread, page, held_tokens, &self.context())
+            .list_request_in(&self.api, &self.thread, page, held_tokens, &context)
     }
 
     /// Reads an answer to a list request for `page`.
@@ -173,7 +181,7 @@ impl Backend {
         let body = self.check(answer)?;
         let header = |name: &str| answer.header(name);
         // What a relative `Link` is resolved against (the held tokens aside).
-        let url = self.list_request(page, &[]).url;
+        let url = self.list_request(page, &[], &ListQuery::default()).url;
         let (page, extras) = self
             .adapter
             .read_list_at(&body, &header, page, &url)
@@ -287,16 +295,56 @@ impl Backend {
         let created =
             self.adapter
                 .read_created_text(answer.status, &answer.text, content_type.as_deref());
-        let token = json::parse(&answer.text)
-            .ok()
-            .and_then(|b| self.adapter.created_token(&b));
+        let body = json::parse(&answer.text).ok();
+        let token = body.as_ref().and_then(|b| self.adapter.created_token(b));
+        let grant = match &created {
+            Created::Failed { .. } => None,
+            _ => body
+                .as_ref()
+                .and_then(|b| self.adapter.edit_grant(b, js_sys::Date::now())),
+        };
         // Replies to the reader's own comment need its root too.
         if let Created::Published(Some(c)) | Created::Held(Some(c)) = &created {
             if let Ok(mut r) = self.reading.try_borrow_mut() {
                 r.note(c);
             }
         }
-        Ok(CreateAnswer { created, token })
+        Ok(CreateAnswer {
+            created,
+            token,
+            grant,
+        })
+    }
+
+    /// Likes, reports, edits or deletes comment `id`. `Err` only when no answer
+    /// arrived; any answer is a [`Done`].
+    pub async fn act(
+        &self,
+        kind: ActionKind,
+        id: &Id,
+        input: &ActionInput,
+    ) -> Result<Done, LoadError> {
+        let request = self
+            .adapter
+            .action_request(
+                kind,
+                &self.api,
+                &self.thread,
+                id,
+                input,
+                js_sys::Date::now(),
+                &self.context(),
+            )
+            .ok_or_else(|| LoadError::Shape("the adapter has no such request".into()))?;
+        let credentials = self.adapter.action_credentials(kind);
+        let answer = self
+            .send(&request, credentials, self.timeouts.write_ms, None)
+            .await?;
+        let done = self.adapter.read_done(kind, answer.status, &answer.text);
+        if let Done::Failed { status, message } = &done {
+            crate::platform::dom::console_warn(&self.describe_failure(*status, message.as_deref()));
+        }
+        Ok(done)
     }
 
     /// What an error answer says, for the console (the reader gets a localized line).
@@ -452,24 +500,7 @@ fn cookie(cookies: &str, name: &str) -> String {
         .find(|(n, _)| *n == name)
         .map(|(_, v)| v.trim().trim_matches('"'))
         .unwrap_or_default();
-    percent_decode(raw).unwrap_or_else(|| raw.to_owned())
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    decode_component(raw).unwrap_or_else(|| raw.to_owned())
 }
 
 #[cfg(test)]

@@ -6,10 +6,27 @@ mod comment_body;
 mod comment_list;
 mod comments_app;
 mod composer;
+mod edit_form;
+mod report_dialog;
+mod section;
+mod sort_control;
 
 pub use comment_list::comment_list;
 pub use comments_app::{CommentsApp, CommentsAppProps, Ctx, Posted};
 pub use composer::{Composer, ComposerProps};
+pub use edit_form::EditForm;
+pub use report_dialog::ReportDialog;
+pub use section::SORT_KEY;
+
+use crate::i18n::Lang;
+use crate::platform::error::LoadError;
+
+/// What the reader is told when an action got no answer (or an unusable one):
+/// what failed, then why.
+pub fn failure_text(e: &LoadError, lang: Lang, what: &str) -> String {
+    format!("{what} {}", e.reader_message(lang))
+}
+pub use sort_control::SortControl;
 
 use std::rc::Rc;
 

@@ -80,6 +80,43 @@ impl IdSet {
     }
 }
 
+/// Everything the section shows of the reader's own part in a thread.
+pub struct Mine {
+    pub liked: IdSet,
+    pub reported: IdSet,
+    /// The reader's comments that could still be changed when last read.
+    pub own: Vec<Own>,
+    pub thread: String,
+}
+
+impl Mine {
+    pub fn load(thread: &str, now_ms: f64) -> Mine {
+        Mine {
+            liked: IdSet::load("liked", thread),
+            reported: IdSet::load("reported", thread),
+            own: own(thread, now_ms),
+            thread: thread.to_owned(),
+        }
+    }
+
+    /// The reader's token for `id`, while the API still lets them change it.
+    pub fn own(&self, id: &Id, now_ms: f64) -> Option<&Own> {
+        self.own
+            .iter()
+            .find(|o| o.id == id.text && o.until_ms > now_ms)
+    }
+
+    pub fn add_own(&mut self, own: Own, now_ms: f64) {
+        remember_own(&self.thread, own, now_ms);
+        self.own = self::own(&self.thread, now_ms);
+    }
+
+    pub fn forget_own(&mut self, id: &Id) {
+        forget_own(&self.thread, &id.text);
+        self.own.retain(|o| o.id != id.text);
+    }
+}
+
 /// A comment the reader wrote, with what the API gave them to change it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Own {

@@ -19,6 +19,7 @@ use web_sys::{AbortController, Document, Element};
 
 use super::adapter::{encode_component, Credentials, Request};
 use super::held;
+use super::link::PREFIX;
 use super::mount::{self, Args, Mounted};
 use crate::config::{AdapterSource, CommentsConfig, LoadWhen, DEFAULT_TIMEOUT_S};
 use crate::i18n::Lang;
@@ -26,6 +27,11 @@ use crate::platform::dom::{append, el, set_attrs, text_el, when_near, NearWatch}
 use crate::platform::http;
 use crate::platform::later::Later;
 use crate::platform::loader::retire;
+use crate::platform::storage;
+
+/// `comments::components::SORT_KEY`, named here too: the main part must not
+/// pull in the section's code to read it.
+const SORT_KEY: &str = "ykien:sort";
 
 /// How far below the fold loading starts, so comments are usually there by the
 /// time the reader scrolls to them.
@@ -71,7 +77,8 @@ impl Slot {
             retry: RefCell::new(None),
             gone: Cell::new(false),
         });
-        if state.config.load == LoadWhen::Eager {
+        // A link to one comment: the reader came for it, so no waiting.
+        if state.config.load == LoadWhen::Eager || linked_comment() {
             start(&state);
         } else {
             let weak = Rc::downgrade(&state);
@@ -107,9 +114,12 @@ fn start(state: &Rc<State>) {
         // The section's code downloads while the first page loads.
         let part = Later::spawn(mount::preload());
         // A reader with comments awaiting approval sends their tokens with the first
-        // page; the section does that itself (reading them is the section's code).
-        let prefetch =
-            state.config.adapter == AdapterSource::Default && !held::any(&state.config.thread);
+        // page, one who chose another order asks for it, a link asks for the page
+        // around its comment: the section does those itself (it has the code).
+        let prefetch = state.config.adapter == AdapterSource::Default
+            && !held::any(&state.config.thread)
+            && !linked_comment()
+            && storage::get(SORT_KEY).is_none_or(|s| s == "newest");
         let first = prefetch.then(|| {
             let controller = AbortController::new().ok();
             let signal = controller.as_ref().map(AbortController::signal);
@@ -119,7 +129,7 @@ fn start(state: &Rc<State>) {
             let config = &state.config;
             let request = Request {
                 method: "GET".to_owned(),
-                url: first_page_url(&config.api, &config.thread, &[]),
+                url: first_page_url(&config.api, &config.thread, &[], config.replies_shown),
                 headers: Vec::new(),
                 body: None,
             };
@@ -166,8 +176,13 @@ fn start(state: &Rc<State>) {
 }
 
 /// The reference server's first page (the default adapter's list request, with the
-/// tokens of the reader's held comments).
-pub fn first_page_url(api: &str, thread: &str, held_tokens: &[String]) -> String {
+/// tokens of the reader's held comments and the replies shown at first).
+pub fn first_page_url(
+    api: &str,
+    thread: &str,
+    held_tokens: &[String],
+    replies: Option<usize>,
+) -> String {
     let mut url = format!(
         "{}/threads/{}/comments?limit=10",
         api.trim_end_matches('/'),
@@ -177,7 +192,17 @@ pub fn first_page_url(api: &str, thread: &str, held_tokens: &[String]) -> String
         url.push_str("&pending=");
         url.push_str(&encode_component(&held_tokens.join(",")));
     }
+    if let Some(n) = replies {
+        url.push_str(&format!("&replies={n}"));
+    }
     url
+}
+
+/// Whether the page was opened on a link to one comment (`#ykien-c-…`).
+fn linked_comment() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .is_some_and(|h| h.starts_with(PREFIX))
 }
 
 /// Takes away the placeholder (or an earlier error) before new content goes in.
@@ -244,25 +269,32 @@ fn show_error(state: &Rc<State>, title: &str, detail: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::first_page_url;
-    use crate::comments::adapter::{Adapter, Page};
+    use super::{first_page_url, SORT_KEY};
+    use crate::comments::adapter::{Adapter, Context, Page};
 
     #[test]
     fn the_first_page_is_the_default_adapters_request() {
-        for (api, thread, tokens) in [
-            ("/api/v1", "demo", vec![]),
+        for (api, thread, tokens, replies) in [
+            ("/api/v1", "demo", vec![], None),
+            ("/api/v1", "demo", vec![], Some(3)),
             (
                 "https://x.vn/api/",
                 "bài 1/2",
                 vec!["t1".to_owned(), "t,2".to_owned()],
+                Some(0),
             ),
         ] {
+            let context = Context {
+                reply_limit: replies.map(|n| n as u32),
+                ..Context::default()
+            };
             assert_eq!(
-                first_page_url(api, thread, &tokens),
+                first_page_url(api, thread, &tokens, replies),
                 Adapter::default()
-                    .list_request_with(api, thread, &Page::First, &tokens)
+                    .list_request_in(api, thread, &Page::First, &tokens, &context)
                     .url
             );
         }
+        assert_eq!(SORT_KEY, crate::comments::components::SORT_KEY);
     }
 }

@@ -49,6 +49,8 @@ pub struct Thread {
     total: Option<u64>,
     /// Comments the reader posted since then, added to `total`.
     posted: u64,
+    /// Comments the reader deleted since then, taken from `total`.
+    removed: u64,
     next: Option<Page>,
     /// No page has been loaded yet.
     fresh: bool,
@@ -104,8 +106,13 @@ impl Thread {
     /// when the API gives none, the number shown once every page is in; else unknown.
     pub fn count(&self) -> Option<u64> {
         match self.total {
-            Some(t) => Some(t.saturating_add(self.posted)),
-            None if !self.fresh && self.next.is_none() => Some(self.len() as u64),
+            Some(t) => Some(t.saturating_add(self.posted).saturating_sub(self.removed)),
+            None if !self.fresh && self.next.is_none() => Some(
+                self.comments
+                    .values()
+                    .filter(|c| c.status != Status::Deleted)
+                    .count() as u64,
+            ),
             None => None,
         }
     }
@@ -116,6 +123,7 @@ impl Thread {
         if page.total.is_some() {
             self.total = page.total;
             self.posted = 0;
+            self.removed = 0;
         }
         self.next = page.next;
         let mut duplicates = 0;
@@ -189,6 +197,110 @@ impl Thread {
             }
         }
         placement
+    }
+
+    /// A shown comment.
+    pub fn get(&self, id: &Id) -> Option<&Rc<Comment>> {
+        self.comments.get(id)
+    }
+
+    /// The top-level comment whose thread holds `id` (itself for a top-level one).
+    pub fn root_of(&self, id: &Id) -> Option<Id> {
+        self.contains(id).then(|| self.path_up(id).pop()).flatten()
+    }
+
+    /// Whether a shown comment has replies in the tree.
+    pub fn has_replies(&self, id: &Id) -> bool {
+        self.node(id).is_some_and(|n| !n.children.is_empty())
+    }
+
+    /// Replies loaded below a top-level comment, all depths.
+    pub fn replies_loaded(&self, root: &Id) -> u64 {
+        let Some(node) = self.node(root) else {
+            return 0;
+        };
+        let mut n = 0_u64;
+        let mut stack: Vec<&Rc<Node>> = node.children.iter().collect();
+        while let Some(next) = stack.pop() {
+            n = n.saturating_add(1);
+            stack.extend(next.children.iter());
+        }
+        n
+    }
+
+    /// Changes a shown comment in place (likes, an edit, a deletion): the nodes
+    /// from it up to its root are replaced, the rest of the tree is shared.
+    pub fn update(&mut self, id: &Id, change: impl FnOnce(&mut Comment)) -> bool {
+        let Some(old) = self.comments.get(id) else {
+            return false;
+        };
+        let was_counted = old.status == Status::Published;
+        let mut comment = Comment::clone(old);
+        change(&mut comment);
+        comment.id = id.clone();
+        let counted = comment.status == Status::Published;
+        let comment = Rc::new(comment);
+        self.comments.insert(id.clone(), Rc::clone(&comment));
+        let mut comment = Some(comment);
+        let mut set = |node: &mut Rc<Node>| {
+            if let Some(c) = comment.take() {
+                Rc::make_mut(node).comment = c;
+            }
+        };
+        match self.parents.get(id).cloned().flatten() {
+            None => {
+                if let Some(node) = self.roots.iter_mut().find(|n| n.comment.id == *id) {
+                    set(node);
+                }
+            }
+            Some(parent) => self.edit_children(&parent, &mut |children| {
+                if let Some(node) = children.iter_mut().find(|n| n.comment.id == *id) {
+                    set(node);
+                }
+            }),
+        }
+        self.recount(was_counted, counted);
+        true
+    }
+
+    /// Takes a comment the reader deleted out of the list: with replies it stays
+    /// as a "deleted" placeholder above them, without it goes.
+    pub fn delete(&mut self, id: &Id) {
+        if self.has_replies(id) {
+            self.update(id, |c| {
+                c.status = Status::Deleted;
+                c.author = None;
+                c.body = crate::comments::adapter::Body::Text(String::new());
+            });
+        } else if let Some(node) = self.detach(id) {
+            self.own.remove(id);
+            self.recount(node.comment.status == Status::Published, false);
+        }
+    }
+
+    /// Keeps the heading's count right when a comment stops (or starts) counting.
+    fn recount(&mut self, was: bool, now: bool) {
+        match (was, now) {
+            (true, false) => {
+                if self.posted > 0 {
+                    self.posted -= 1;
+                } else {
+                    self.removed = self.removed.saturating_add(1);
+                }
+            }
+            (false, true) => self.posted = self.posted.saturating_add(1),
+            _ => {}
+        }
+    }
+
+    /// Replies loaded for one top-level comment ("Xem N trả lời"). Returns how
+    /// many were already shown (a replies page starts with the list's preview).
+    pub fn add_replies(&mut self, replies: Vec<Comment>) -> usize {
+        replies
+            .into_iter()
+            .map(|c| self.place(c, Order::Oldest))
+            .filter(|placed| !placed)
+            .count()
     }
 
     fn waiting_for(&self, id: &Id) -> bool {
@@ -596,5 +708,36 @@ mod tests {
         let placed = t.add_own(c("s", Some("nowhere")), Order::Newest, Some(&id("gone")));
         assert_eq!(placed.parent_missing, Some(id("nowhere")));
         assert!(shape(t.roots()).starts_with("s "), "{}", shape(t.roots()));
+    }
+
+    #[test]
+    fn updates_copy_only_the_path_and_deletes_keep_replies_in_context() {
+        let mut t = Thread::new();
+        t.add_page(page(
+            vec![c("a", None), c("b", Some("a")), c("x", None), c("y", None)],
+            None,
+            Some(4),
+        ));
+        let before: Vec<Rc<Node>> = t.roots().to_vec();
+        assert!(t.update(&id("b"), |c| c.likes = Some(3)));
+        assert_eq!(t.get(&id("b")).and_then(|c| c.likes), Some(3));
+        assert!(!Rc::ptr_eq(&before[0], &t.roots()[0]), "the path is new");
+        assert!(Rc::ptr_eq(&before[1], &t.roots()[1]), "the rest is shared");
+        assert_eq!(t.roots()[0].children[0].comment.likes, Some(3));
+        assert!(!t.update(&id("nope"), |_| {}));
+        assert_eq!(t.root_of(&id("b")), Some(id("a")));
+        assert_eq!(t.replies_loaded(&id("a")), 1);
+
+        // With a reply: a placeholder; without: gone. The count follows.
+        t.delete(&id("a"));
+        assert_eq!(t.get(&id("a")).map(|c| c.status), Some(Status::Deleted));
+        assert_eq!(t.count(), Some(3));
+        t.delete(&id("x"));
+        assert!(!t.contains(&id("x")));
+        assert_eq!(shape(t.roots()), "a(b) y");
+        assert_eq!(t.count(), Some(2));
+        // A reply page that repeats the preview adds only what is new.
+        assert_eq!(t.add_replies(vec![c("b", Some("a")), c("d", Some("b"))]), 1);
+        assert_eq!(shape(t.roots()), "a(b(d)) y");
     }
 }

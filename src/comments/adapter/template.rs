@@ -618,6 +618,25 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
+/// The inverse of [`encode_component`]: `None` when a `%` is not followed by two
+/// hex digits or the bytes are not UTF-8.
+pub fn decode_component(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -733,6 +752,15 @@ mod tests {
         assert_eq!(encode_component("Bình luận"), "B%C3%ACnh%20lu%E1%BA%ADn");
         assert_eq!(encode_component("-_.!~*'()azAZ09"), "-_.!~*'()azAZ09");
         assert_eq!(encode_component("👍"), "%F0%9F%91%8D");
+        for text in ["a b/c?d#e&f=g+h%i", "Bình luận", "👍", ""] {
+            assert_eq!(
+                decode_component(&encode_component(text)).as_deref(),
+                Some(text)
+            );
+        }
+        assert_eq!(decode_component("%E0%A4"), None, "not UTF-8");
+        assert_eq!(decode_component("%2"), None);
+        assert_eq!(decode_component("%zz"), None);
     }
 
     #[test]

@@ -357,7 +357,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 let result = ctx.backend.create(&request).await;
                 sending.set(false);
                 let s = ctx.lang.comments();
-                let (comment, held, token) = match result {
+                let (comment, held, token, grant) = match result {
                     Err(LoadError::Timeout(secs)) => {
                         console_error(&format!(
                             "ykien: the comment API did not answer the new comment within {secs} s; the reader can send it again with the same idempotency key"
@@ -411,8 +411,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                             outcome.set(failed);
                             return;
                         }
-                        Created::Published(c) => (c, false, answer.token),
-                        Created::Held(c) => (c, true, answer.token),
+                        Created::Published(c) => (c, false, answer.token, answer.grant),
+                        Created::Held(c) => (c, true, answer.token, answer.grant),
                     },
                 };
                 let mut comment = comment.unwrap_or_else(|| Comment {
@@ -456,6 +456,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     comment,
                     token,
                     replied_to: new.parent.clone(),
+                    grant,
                 });
                 if let Some(close) = on_close {
                     close.emit(());
