@@ -49,12 +49,13 @@ pub const BUDGET_BEFORE_COMMENTS: u64 = 75 * 1024;
 /// With the comments: everything a reader who reads and writes comments downloads.
 ///
 /// The goal is 150 KiB, and it is not met: the section's part is Yew's runtime
-/// (about 42 KiB gzip), the section's own code (about 35) and the `core`/`alloc`/
-/// `hashbrown` code only it uses (about 28), on top of the main part, and the
-/// adapter format's growth (formats, paging styles, per-parent replies) added
-/// about 24. Until that shrinks, the gate holds the line a little above today's
-/// figure (218.4 KiB), so that no change grows it unnoticed.
-pub const BUDGET_WITH_COMMENTS: u64 = 225 * 1024;
+/// (about 42 KiB gzip), the section's own code and the `core`/`alloc`/`hashbrown`
+/// code only it uses, on top of the main part. The adapter format's growth
+/// (formats, paging styles, per-parent replies) added about 24 KiB, and the
+/// reader's actions (Thích, Vi phạm, edit and delete, sort, links to a comment,
+/// collapsed replies) about 40 more. Until that shrinks, the gate holds the line a
+/// little above today's figure (258.9 KiB), so that no change grows it unnoticed.
+pub const BUDGET_WITH_COMMENTS: u64 = 265 * 1024;
 /// `ykien-count.js`, all a listing page downloads.
 pub const BUDGET_COUNT_SCRIPT: u64 = 2 * 1024;
 
