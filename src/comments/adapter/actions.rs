@@ -147,13 +147,15 @@ impl Adapter {
             // A toggle takes a like back with the same request.
             ActionKind::Unlike => a.unlike.as_ref().or(a.like.as_ref().filter(|_| a.toggle)),
             ActionKind::Report => a.report.as_ref().filter(|_| !a.reasons.is_empty()),
-            // Editing and deleting need the token a create answer gives the author.
-            ActionKind::Edit => a.edit.as_ref().filter(|_| self.create.edit_token.is_some()),
-            ActionKind::Delete => a
-                .delete
-                .as_ref()
-                .filter(|_| self.create.edit_token.is_some()),
+            // Editing and deleting need a way to know the author: the token a
+            // create answer gives, or the API's own cookie.
+            ActionKind::Edit => a.edit.as_ref().filter(|_| self.knows_author()),
+            ActionKind::Delete => a.delete.as_ref().filter(|_| self.knows_author()),
         }
+    }
+
+    fn knows_author(&self) -> bool {
+        self.create.edit_token.is_some() || self.create.edit_cookie
     }
 
     pub fn features(&self) -> Features {
@@ -330,10 +332,16 @@ impl Adapter {
 
     /// The secret token a create answer gives the author for editing and deleting
     /// (`create.editToken`), and until when it works (`create.editableUntil`, else
-    /// `create.editWindow` seconds from `now_ms`).
+    /// `create.editWindow` seconds from `now_ms`). With `create.editCookie` the
+    /// token is empty: the browser holds the API's cookie.
     pub fn edit_grant<J: Json + Clone>(&self, body: &J, now_ms: f64) -> Option<(String, f64)> {
-        let token = body.path(self.create.edit_token.as_deref()?)?.string()?;
-        if token.is_empty() || token.len() > 500 || token.chars().any(char::is_control) {
+        let token = match self.create.edit_token.as_deref() {
+            Some(path) => body.path(path)?.string()?,
+            None if self.create.edit_cookie => String::new(),
+            None => return None,
+        };
+        let bad = token.len() > 500 || token.chars().any(char::is_control);
+        if bad || (token.is_empty() && !self.create.edit_cookie) {
             return None;
         }
         let until = self

@@ -209,6 +209,9 @@ pub(super) struct Create {
     pub ok_when: Option<(String, String)>,
     /// Path of the secret token that lets the author edit or delete the comment.
     pub edit_token: Option<String>,
+    /// The API knows the author by a cookie it set with the create answer (Isso's
+    /// signed cookie): no token to keep, the grant is only the window.
+    pub edit_cookie: bool,
     /// Path of the time until which it does.
     pub editable_until: Option<String>,
     /// Seconds it does when the answer does not say.
@@ -307,6 +310,7 @@ pub(super) fn reference() -> Adapter {
             fields: Fields::default(),
             ok_when: None,
             edit_token: Some("edit_token".to_owned()),
+            edit_cookie: false,
             editable_until: Some("editable_until".to_owned()),
             edit_window_s: DEFAULT_EDIT_WINDOW_S,
         }),
@@ -943,6 +947,7 @@ fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
         "fields",
         "okWhen",
         "editToken",
+        "editCookie",
         "editableUntil",
         "editWindow",
     ];
@@ -971,6 +976,9 @@ fn parse_create<J: Json + Clone>(c: &mut Create, v: &J) -> Result<()> {
             "item" => c.item = optional_path(&v, &f)?,
             "token" => c.token = optional_path(&v, &f)?,
             "editToken" => c.edit_token = optional_path(&v, &f)?,
+            "editCookie" => {
+                c.edit_cookie = v.boolean().ok_or_else(|| wrong(&f, "true or false", &v))?
+            }
             "editableUntil" => c.editable_until = optional_path(&v, &f)?,
             // Seconds; a day at most (a longer window is a permanent edit right).
             "editWindow" => c.edit_window_s = integer(&v, &f, 1, 86_400)? as u32,

@@ -282,6 +282,23 @@ fn edit_grants() {
         short.edit_grant(&json(r#"{"edit_token": "t", "editable_until": "x"}"#), now),
         Some(("t".to_owned(), now + 60_000.0))
     );
+    // An API that knows its author by its own cookie (Isso): the grant is the window.
+    let isso = adapter(
+        r#"{"list": {"url": "{api}/"}, "create": {"editToken": null, "editCookie": true, "editWindow": 900},
+            "edit": {"method": "PUT", "url": "{api}/id/{id}", "body": {"text": "{body}"}},
+            "delete": {"url": "{api}/id/{id}"}}"#,
+    );
+    assert_eq!(
+        isso.edit_grant(&json(r#"{"id": 7}"#), now),
+        Some((String::new(), now + 900_000.0))
+    );
+    assert!(isso.features().edit && isso.features().delete);
+    // Without either, editing is not offered however the actions are written.
+    let neither = adapter(
+        r#"{"list": {"url": "{api}/"}, "edit": {"url": "{api}/id/{id}"}, "delete": {"url": "{api}/id/{id}"}}"#,
+    );
+    assert_eq!(neither.edit_grant(&json(r#"{"id": 7}"#), now), None);
+    assert!(!neither.features().edit && !neither.features().delete);
 }
 
 #[test]
