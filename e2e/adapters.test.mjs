@@ -2,7 +2,8 @@
 // described only by an adapter file (adapters/*.json, docs/adapter.md):
 //
 // - json-server 0.17.4: root array, numbered pages, X-Total-Count, flat replies
-//   with numeric parentId, Unix-millisecond times, plain-text bodies;
+//   with numeric parentId, Unix-millisecond times, plain-text bodies; of the reader
+//   actions only the orders (_order), so no Thích, Vi phạm, Sửa or Xóa;
 // - a forum-style API (e2e/servers/nested-offset.mjs): offset paging, replies nested
 //   in `children`, HTML bodies, Unix seconds, moderation, {"errors": [...]}.
 //
@@ -318,6 +319,31 @@ function htmlText(html) {
   );
 }
 
+/// The reader-action controls in the widget (by class or by label), as
+/// "class: text": what an adapter without those actions must not show.
+function actionControls(w) {
+  return w.host.evaluate((host) =>
+    [...host.shadowRoot.querySelectorAll("button, [role=button]")]
+      .filter(
+        (b) =>
+          /\bcomment-(like|report|edit|delete)\b/.test(b.className) ||
+          /^(Thích|Vi phạm|Đã báo cáo|Sửa|Xóa)\b/.test(b.textContent.trim()),
+      )
+      .map((b) => `${b.className}: ${b.textContent.trim()}`),
+  );
+}
+
+/// The order pills' labels, and the pressed one.
+async function sortPills(w) {
+  const options = w.host.locator("button.comments-sort-option");
+  const labels = (await options.allTextContents()).map((t) => t.trim());
+  const pressed = [];
+  for (let i = 0; i < labels.length; i++) {
+    if ((await options.nth(i).getAttribute("aria-pressed")) === "true") pressed.push(labels[i]);
+  }
+  return { labels, pressed };
+}
+
 // ---------------------------------------------------------------------------
 // json-server
 // ---------------------------------------------------------------------------
@@ -468,6 +494,84 @@ describe("adapter: json-server 0.17.4 (adapters/json-server.json)", () => {
     const { context, page, problems, w } = await openWidget(server, { adapter: ADAPTER, lang: "en" });
     try {
       await loaded(w, total, "Comments");
+      await assertClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("sort: Cũ nhất (the adapter's order) and Mới nhất by _order=desc, no Quan tâm nhất; the choice kept after a reload", async () => {
+    const total = (await thread()).length;
+    const newestFirst = await (await fetch(`${server.baseUrl}/api/comments?threadId=demo&_sort=createdAt&_order=desc`)).json();
+    const topLevel = (list) => list.filter((c) => c.parentId === null).map((c) => String(c.id));
+    const { context, page, problems, apiRequests, w } = await openWidget(server, { adapter: ADAPTER });
+    try {
+      await loaded(w, total);
+      const tops = async () => (await snapshot(w)).filter((c) => c.topLevel).map((c) => c.id);
+      assert.deepEqual(await sortPills(w), { labels: ["Mới nhất", "Cũ nhất"], pressed: ["Cũ nhất"] }, "two orders, oldest by default");
+      assert.equal(await w.host.locator(".comments-sort").getAttribute("role"), "group");
+      assert.equal((await tops())[0], topLevel(await thread())[0], "oldest first");
+      assert.equal(apiRequests.filter((r) => isList(r.url, r.method)).at(-1).url.searchParams.get("_order"), "asc");
+
+      const from = apiRequests.length;
+      await w.host.locator("button.comments-sort-option", { hasText: "Mới nhất" }).click();
+      await until(async () => (await tops())[0] === topLevel(newestFirst)[0], "the newest comment first");
+      // The first page of the newest 20 (replies included), top level newest first.
+      const firstPage = newestFirst.slice(0, 20);
+      assert.deepEqual(await tops(), topLevel(firstPage), "top level newest first");
+      const asked = apiRequests.slice(from).filter((r) => isList(r.url, r.method)).map((r) => r.url.searchParams);
+      assert.equal(asked.length, 1, "one list request for the new order");
+      assert.equal(asked[0].get("_order"), "desc", "_order replaced, not added");
+      assert.deepEqual(asked[0].getAll("_order"), ["desc"]);
+      assert.equal(asked[0].get("_sort"), "createdAt");
+      assert.equal(asked[0].get("threadId"), "demo");
+      assert.equal(asked[0].get("_page"), "1");
+      assert.deepEqual((await sortPills(w)).pressed, ["Mới nhất"]);
+
+      // Every comment is still reached, each once, paging in the new order.
+      await loadAll(w, isList);
+      let shown = await snapshot(w);
+      assertNoDuplicates(shown);
+      assert.equal(shown.length, total);
+      assert.ok(
+        apiRequests.slice(from).filter((r) => isList(r.url, r.method)).every((r) => r.url.searchParams.get("_order") === "desc"),
+        "every page asked newest first",
+      );
+
+      await page.reload();
+      await loaded(w, total);
+      assert.deepEqual((await sortPills(w)).pressed, ["Mới nhất"], "remembered");
+      assert.equal((await tops())[0], topLevel(newestFirst)[0]);
+      const afterReload = apiRequests.filter((r) => isList(r.url, r.method)).at(-1).url.searchParams;
+      assert.equal(afterReload.get("_order"), "desc");
+      await assertClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("no likes, reports, editing or deleting: json-server has none, so no Thích, Vi phạm, Sửa or Xóa, also on one's own comment", async () => {
+    const total = (await thread()).length;
+    const text = `Không có nút thừa ${randomUUID().slice(0, 8)}`;
+    const { context, page, problems, apiRequests, w } = await openWidget(server, { adapter: ADAPTER });
+    try {
+      await loaded(w, total);
+      await loadAll(w, isList);
+      assert.equal((await snapshot(w)).length, total);
+      assert.deepEqual(await actionControls(w), [], "no action controls on any comment");
+      assert.equal(await w.host.locator("dialog").count(), 0);
+
+      await send(await ownWait(w, null, "form.composer"), { name: "Lan", text });
+      const mine = await until(async () => (await snapshot(w)).find((c) => c.body === text), "the new comment shown");
+      assert.ok(mine.hasReplyButton, "it can still be answered");
+      assert.deepEqual(await actionControls(w), [], "none on the reader's own comment either");
+      await page.reload();
+      await loaded(w, total + 1);
+      await loadAll(w, isList);
+      assert.ok((await snapshot(w)).some((c) => c.id === mine.id));
+      assert.deepEqual(await actionControls(w), [], "nor after a reload");
+      const methods = new Set(apiRequests.map((r) => `${r.method} ${r.url.pathname}`));
+      assert.deepEqual([...methods].sort(), ["GET /api/comments", "POST /api/comments"], "only lists and the create");
       await assertClean(page, problems);
     } finally {
       await context.close();
