@@ -177,6 +177,22 @@ export async function readThroughAdapter(a, origin, api, thread) {
   return { comments, total, requests };
 }
 
+/// Sends one of the adapter's reader actions (`like`, `report`, …) for comment `id`,
+/// as the widget would: `{id}` percent-encoded in the URL and typed in the body.
+export async function actThroughAdapter(a, origin, api, thread, action, id, { device = "", reason = "", note = "" } = {}) {
+  const t = a[action];
+  assert.ok(t, `the adapter has ${action}`);
+  const url = fill(t.url, { api: origin + api, thread: encodeURIComponent(thread), id: encodeURIComponent(String(id)), device });
+  const vars = { thread, id, device, reason, note };
+  const headers = fill(t.headers ?? {}, vars);
+  const sent = t.body === null || t.body === undefined ? null : fill(t.body, vars);
+  if (sent !== null) headers["Content-Type"] = "application/json";
+  const res = await fetch(url, { method: t.method ?? "POST", headers, body: sent === null ? undefined : JSON.stringify(sent) });
+  const json = await res.json().catch(() => null);
+  const ok = t.ok?.length ? t.ok.includes(res.status) : res.status >= 200 && res.status < 300;
+  return { status: res.status, ok, json, sent };
+}
+
 /// Posts through the adapter's create template, as the widget would.
 export async function createThroughAdapter(a, origin, api, thread, { author, body, parent = null, key = randomUUID() }) {
   const now = Date.now();
