@@ -29,7 +29,9 @@ pub fn EditForm(props: &EditFormProps) -> Html {
     let area_ref = use_node_ref();
     let original = match &props.comment.0.body {
         Body::Text(t) => t.clone(),
-        Body::Html(_) => String::new(),
+        // An API that lists only its rendered HTML (Isso renders Markdown): the
+        // reader edits its text, a paragraph a block, rather than an empty box.
+        Body::Html(html) => crate::comments::adapter::text::html_blocks(html).join("\n\n"),
     };
     let count = {
         let original = original.clone();
