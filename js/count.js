@@ -67,11 +67,16 @@
     return typeof n === "number" && n >= 0 && n % 1 === 0 ? n : null;
   }
 
-  // thread → count from an answer: a map at `map`, or a list at `list` whose items
-  // name their thread and count.
-  function counts(answer) {
+  // thread → count from an answer: a map at `map`, a list at `list` whose items
+  // name their thread and count, or at `array` the counts in the threads' order.
+  function counts(answer, threads) {
     var out = {};
-    if (request.map !== undefined) {
+    var array = request.array !== undefined && at(answer, request.array);
+    if (Array.isArray(array)) {
+      threads.forEach(function (t, i) {
+        out[t] = numberIn(array[i]);
+      });
+    } else if (request.map !== undefined) {
       var map = at(answer, request.map);
       for (var k in map) if (Object.prototype.hasOwnProperty.call(map, k)) out[k] = numberIn(map[k]);
     } else if (request.list) {
@@ -114,7 +119,7 @@
         return r.json();
       })
       .then(function (answer) {
-        var c = counts(answer);
+        var c = counts(answer, threads);
         els.forEach(function (el) {
           var n = c[el.getAttribute("data-ykien-count")];
           if (n !== null && n !== undefined) show(el, n);
