@@ -2,9 +2,11 @@
 // described only by an adapter file (adapters/*.json, docs/adapter.md):
 //
 // - json-server 0.17.4: root array, numbered pages, X-Total-Count, flat replies
-//   with numeric parentId, Unix-millisecond times, plain-text bodies;
+//   with numeric parentId, Unix-millisecond times, plain-text bodies; of the reader
+//   actions only the orders (_order), so no Thích, Vi phạm, Sửa or Xóa;
 // - a forum-style API (e2e/servers/nested-offset.mjs): offset paging, replies nested
-//   in `children`, HTML bodies, Unix seconds, moderation, {"errors": [...]}.
+//   in `children`, HTML bodies, Unix seconds, moderation, {"errors": [...]}; likes
+//   as a per-device toggle and flags with the forum's reasons, no orders, no edits.
 //
 // Each API is started here on a free port and also serves the assembled site, the
 // adapters and the test page (e2e/fixtures/adapter-page.*), so everything is one
@@ -26,9 +28,10 @@ import { randomUUID } from "node:crypto";
 import { launch } from "./browser.mjs";
 import * as jsonServer from "./servers/json-server.mjs";
 import * as nestedOffset from "./servers/nested-offset.mjs";
-import { BOLD_POST_ID, XSS_POST_ID } from "./servers/nested-offset-data.mjs";
+import { ACTION_POSTS, BOLD_POST_ID, XSS_POST_ID, actionsThread, demoThread } from "./servers/nested-offset-data.mjs";
 import { checkSiteDir, siteDirFromEnv } from "./servers/paths.mjs";
 import {
+  actThroughAdapter,
   adapterFile,
   at,
   checkShape,
@@ -105,9 +108,9 @@ async function adapterContract(a, server, { expectTotal, errorCase }) {
 
 /// Opens the test page embedding the widget against `server` with `adapter`,
 /// recording page errors, console errors, CSP violations and the API requests.
-async function openWidget(server, { adapter, lang, depth, replies = "all" } = {}) {
+async function openWidget(server, { adapter, lang, depth, replies = "all", thread = server.thread } = {}) {
   // Every reply shown unless a test says otherwise: these suites read whole threads.
-  const params = new URLSearchParams({ api: server.api, thread: server.thread, adapter, replies });
+  const params = new URLSearchParams({ api: server.api, thread, adapter, replies });
   if (lang) params.set("lang", lang);
   if (depth) params.set("depth", String(depth));
   const context = await browser.newContext();
@@ -318,6 +321,31 @@ function htmlText(html) {
   );
 }
 
+/// The reader-action controls in the widget (by class or by label), as
+/// "class: text": what an adapter without those actions must not show.
+function actionControls(w) {
+  return w.host.evaluate((host) =>
+    [...host.shadowRoot.querySelectorAll("button, [role=button]")]
+      .filter(
+        (b) =>
+          /\bcomment-(like|report|edit|delete)\b/.test(b.className) ||
+          /^(Thích|Vi phạm|Đã báo cáo|Sửa|Xóa)\b/.test(b.textContent.trim()),
+      )
+      .map((b) => `${b.className}: ${b.textContent.trim()}`),
+  );
+}
+
+/// The order pills' labels, and the pressed one.
+async function sortPills(w) {
+  const options = w.host.locator("button.comments-sort-option");
+  const labels = (await options.allTextContents()).map((t) => t.trim());
+  const pressed = [];
+  for (let i = 0; i < labels.length; i++) {
+    if ((await options.nth(i).getAttribute("aria-pressed")) === "true") pressed.push(labels[i]);
+  }
+  return { labels, pressed };
+}
+
 // ---------------------------------------------------------------------------
 // json-server
 // ---------------------------------------------------------------------------
@@ -473,6 +501,84 @@ describe("adapter: json-server 0.17.4 (adapters/json-server.json)", () => {
       await context.close();
     }
   });
+
+  test("sort: Cũ nhất (the adapter's order) and Mới nhất by _order=desc, no Quan tâm nhất; the choice kept after a reload", async () => {
+    const total = (await thread()).length;
+    const newestFirst = await (await fetch(`${server.baseUrl}/api/comments?threadId=demo&_sort=createdAt&_order=desc`)).json();
+    const topLevel = (list) => list.filter((c) => c.parentId === null).map((c) => String(c.id));
+    const { context, page, problems, apiRequests, w } = await openWidget(server, { adapter: ADAPTER });
+    try {
+      await loaded(w, total);
+      const tops = async () => (await snapshot(w)).filter((c) => c.topLevel).map((c) => c.id);
+      assert.deepEqual(await sortPills(w), { labels: ["Mới nhất", "Cũ nhất"], pressed: ["Cũ nhất"] }, "two orders, oldest by default");
+      assert.equal(await w.host.locator(".comments-sort").getAttribute("role"), "group");
+      assert.equal((await tops())[0], topLevel(await thread())[0], "oldest first");
+      assert.equal(apiRequests.filter((r) => isList(r.url, r.method)).at(-1).url.searchParams.get("_order"), "asc");
+
+      const from = apiRequests.length;
+      await w.host.locator("button.comments-sort-option", { hasText: "Mới nhất" }).click();
+      await until(async () => (await tops())[0] === topLevel(newestFirst)[0], "the newest comment first");
+      // The first page of the newest 20 (replies included), top level newest first.
+      const firstPage = newestFirst.slice(0, 20);
+      assert.deepEqual(await tops(), topLevel(firstPage), "top level newest first");
+      const asked = apiRequests.slice(from).filter((r) => isList(r.url, r.method)).map((r) => r.url.searchParams);
+      assert.equal(asked.length, 1, "one list request for the new order");
+      assert.equal(asked[0].get("_order"), "desc", "_order replaced, not added");
+      assert.deepEqual(asked[0].getAll("_order"), ["desc"]);
+      assert.equal(asked[0].get("_sort"), "createdAt");
+      assert.equal(asked[0].get("threadId"), "demo");
+      assert.equal(asked[0].get("_page"), "1");
+      assert.deepEqual((await sortPills(w)).pressed, ["Mới nhất"]);
+
+      // Every comment is still reached, each once, paging in the new order.
+      await loadAll(w, isList);
+      let shown = await snapshot(w);
+      assertNoDuplicates(shown);
+      assert.equal(shown.length, total);
+      assert.ok(
+        apiRequests.slice(from).filter((r) => isList(r.url, r.method)).every((r) => r.url.searchParams.get("_order") === "desc"),
+        "every page asked newest first",
+      );
+
+      await page.reload();
+      await loaded(w, total);
+      assert.deepEqual((await sortPills(w)).pressed, ["Mới nhất"], "remembered");
+      assert.equal((await tops())[0], topLevel(newestFirst)[0]);
+      const afterReload = apiRequests.filter((r) => isList(r.url, r.method)).at(-1).url.searchParams;
+      assert.equal(afterReload.get("_order"), "desc");
+      await assertClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("no likes, reports, editing or deleting: json-server has none, so no Thích, Vi phạm, Sửa or Xóa, also on one's own comment", async () => {
+    const total = (await thread()).length;
+    const text = `Không có nút thừa ${randomUUID().slice(0, 8)}`;
+    const { context, page, problems, apiRequests, w } = await openWidget(server, { adapter: ADAPTER });
+    try {
+      await loaded(w, total);
+      await loadAll(w, isList);
+      assert.equal((await snapshot(w)).length, total);
+      assert.deepEqual(await actionControls(w), [], "no action controls on any comment");
+      assert.equal(await w.host.locator("dialog").count(), 0);
+
+      await send(await ownWait(w, null, "form.composer"), { name: "Lan", text });
+      const mine = await until(async () => (await snapshot(w)).find((c) => c.body === text), "the new comment shown");
+      assert.ok(mine.hasReplyButton, "it can still be answered");
+      assert.deepEqual(await actionControls(w), [], "none on the reader's own comment either");
+      await page.reload();
+      await loaded(w, total + 1);
+      await loadAll(w, isList);
+      assert.ok((await snapshot(w)).some((c) => c.id === mine.id));
+      assert.deepEqual(await actionControls(w), [], "nor after a reload");
+      const methods = new Set(apiRequests.map((r) => `${r.method} ${r.url.pathname}`));
+      assert.deepEqual([...methods].sort(), ["GET /api/comments", "POST /api/comments"], "only lists and the create");
+      await assertClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------
@@ -483,10 +589,11 @@ describe("adapter: forum-style API (adapters/nested-offset.json)", () => {
   const ADAPTER = "/adapters/nested-offset.json";
   // One level more than the default, so replies of replies show in place.
   const DEPTH = 3;
-  const { MESSAGES } = nestedOffset;
+  const { MESSAGES, FLAG_REASONS } = nestedOffset;
   let server;
   before(async () => {
-    server = await nestedOffset.start({ siteDir: SITE_DIR });
+    // "actions": a small thread of its own for the likes and reports.
+    server = await nestedOffset.start({ siteDir: SITE_DIR, threads: { demo: demoThread(), actions: actionsThread() } });
   });
   after(async () => {
     await server?.stop();
@@ -756,6 +863,269 @@ describe("adapter: forum-style API (adapters/nested-offset.json)", () => {
       assert.deepEqual(attempts.map((r) => r.status), [503, 201]);
       assert.equal(attempts[0].headers["x-request-id"], attempts[1].headers["x-request-id"]);
       await assertClean(page, problems, { console: [RESOURCE_ERROR, /^ykien:/], parsedHandlers: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  // Reader actions: the forum has likes (a toggle per device) and flags with its own
+  // reasons; no orders to choose, no editing or deleting by the author.
+  const ACTIONS = "actions";
+  const adapter = adapterFile("nested-offset.json");
+  const actionsTotal = () => server.store.total(ACTIONS);
+  const openActions = (options = {}) => openWidget(server, { adapter: ADAPTER, thread: ACTIONS, ...options });
+  const likePath = (id) => `/api/threads/${ACTIONS}/posts/${id}/like`;
+  const flagPath = (id) => `/api/threads/${ACTIONS}/posts/${id}/flags`;
+  /// The like count shown on a button, "" when none is.
+  const countOn = async (button) => ((await button.locator(".comment-like-count").count()) ? (await button.locator(".comment-like-count").textContent()).trim() : "");
+
+  test("likes and flags through the adapter agree with the forum API, in Node (contract)", async () => {
+    const scratch = await nestedOffset.start({ siteDir: SITE_DIR, threads: { demo: demoThread(), actions: actionsThread() } });
+    try {
+      const a = adapterFile("nested-offset.json");
+      checkShape(a, documentedDefaults());
+      const { baseUrl: origin, api } = scratch;
+      const act = (action, id, vars) => actThroughAdapter(a, origin, api, ACTIONS, action, id, vars);
+      const listed = async (id) => {
+        const body = await (await fetch(`${origin}/api/threads/${ACTIONS}/posts`)).json();
+        return at(at(body, a.list.items).find((p) => at(p, a.comment.id) === id), a.comment.likes);
+      };
+      assert.equal(await listed(ACTION_POSTS.liked), 2, "comment.likes reads the listed count");
+      assert.equal(await listed(ACTION_POSTS.plain), 0);
+
+      // like.toggle: the same request likes, and from the same device takes it back.
+      assert.equal(a.like.toggle, true);
+      assert.equal(a.unlike, null);
+      const id = ACTION_POSTS.plain;
+      const on = await act("like", id, { device: "node-device-0001" });
+      assert.ok(on.ok, `like → ${on.status} ${JSON.stringify(on.json)}`);
+      assert.deepEqual(on.sent, { device: "node-device-0001" });
+      assert.deepEqual([at(on.json, a.like.count), at(on.json, a.like.liked)], [1, true]);
+      const second = await act("like", id, { device: "node-device-0002" });
+      assert.deepEqual([at(second.json, a.like.count), at(second.json, a.like.liked)], [2, true], "one like per device");
+      const off = await act("like", id, { device: "node-device-0001" });
+      assert.deepEqual([at(off.json, a.like.count), at(off.json, a.like.liked)], [1, false], "toggled back");
+      assert.equal(await listed(id), 1);
+
+      // Unknown, queued or bad ids: 404 in the forum's error shape, at the adapter's `error`.
+      for (const [thread, bad] of [[ACTIONS, 999999], ["demo", 3001], [ACTIONS, "abc"]]) {
+        const r = await actThroughAdapter(a, origin, api, thread, "like", bad, { device: "node-device-0001" });
+        assert.equal(r.status, 404, `like ${thread}/${bad}`);
+        assert.equal(at(r.json, a.error), MESSAGES.postMissing);
+        const f = await actThroughAdapter(a, origin, api, thread, "report", bad, { reason: "spam" });
+        assert.equal(f.status, 404, `flag ${thread}/${bad}`);
+        assert.equal(at(f.json, a.error), MESSAGES.postMissing);
+      }
+      const noDevice = await act("like", id, { device: "" });
+      assert.equal(noDevice.status, 422);
+
+      // The adapter offers exactly the forum's reasons, with its note rules.
+      assert.deepEqual(
+        a.report.reasons.map((r) => [r.code, r.note ?? "optional"]),
+        FLAG_REASONS.map((r) => [r.code, r.note]),
+      );
+      for (const r of a.report.reasons) {
+        assert.ok(r.label.vi && r.label.en, `${r.code}: labelled in Vietnamese and English`);
+        const sent = await act("report", ACTION_POSTS.spam, { reason: r.code, note: "Ghi chú" });
+        assert.ok(sent.ok, `report ${r.code} → ${sent.status} ${JSON.stringify(sent.json)}`);
+        assert.deepEqual(sent.sent, { reason: r.code, note: "Ghi chú" });
+      }
+      assert.deepEqual(
+        scratch.store.flagsOf(ACTIONS, ACTION_POSTS.spam).map((f) => [f.reason, f.note]),
+        [["spam", ""], ["abuse", "Ghi chú"], ["other", "Ghi chú"]],
+        "stored; a spam flag takes no note",
+      );
+      const bare = await act("report", ACTION_POSTS.spam, { reason: "other", note: "" });
+      assert.equal(bare.status, 422);
+      assert.equal(at(bare.json, a.error), MESSAGES.flagNote, '"other" needs a note');
+      const unknown = await act("report", ACTION_POSTS.spam, { reason: "offensive", note: "" });
+      assert.equal(unknown.status, 422, "a reason the forum does not have");
+      assert.equal(scratch.store.flagsOf(ACTIONS, ACTION_POSTS.spam).length, 3);
+
+      // What the forum does not have, the adapter says it does not.
+      assert.equal(a.edit, null);
+      assert.equal(a.delete, null);
+      assert.deepEqual(a.sort, { oldest: null, top: null });
+    } finally {
+      await scratch.stop();
+    }
+  });
+
+  test("Thích: a toggle at the forum's like request, the device id each time; the API's count; kept after a reload; taken back", async () => {
+    const { context, page, problems, w } = await openActions();
+    try {
+      await loaded(w, actionsTotal());
+      // The count the API lists (comment.likes), on top-level posts and replies alike.
+      const seeded = await ownWait(w, String(ACTION_POSTS.liked), "button.comment-like");
+      assert.equal(await countOn(seeded), "2");
+      assert.equal(await seeded.getAttribute("aria-pressed"), "false");
+      assert.ok(await own(w, "5101", "button.comment-like"), "replies have Thích too");
+
+      const id = ACTION_POSTS.plain;
+      let like = await ownWait(w, String(id), "button.comment-like");
+      assert.match((await like.textContent()).trim(), /^Thích$/);
+      assert.equal(await like.getAttribute("aria-pressed"), "false");
+      assert.equal(await countOn(like), "", "no count for 0");
+
+      let from = server.requests.length;
+      await like.click();
+      await until(async () => (await like.getAttribute("aria-pressed")) === "true", "pressed");
+      const on = await server.waitForRequest((r) => r.path === likePath(id) && r.status !== undefined, { from });
+      assert.equal(on.method, "POST");
+      assert.equal(on.status, 200);
+      assert.deepEqual(Object.keys(on.body), ["device"], "the adapter's body, nothing else");
+      const device = on.body.device;
+      assert.match(device, /^[A-Za-z0-9]{16,64}$/, "the widget's device id");
+      assert.deepEqual(on.response.data, { post_id: id, likes: 1, liked: true });
+      await until(async () => (await countOn(like)) === "1", "the count 1");
+      assert.equal(server.store.likeCount(ACTIONS, id), 1, "stored");
+      assert.ok(server.store.likedBy(ACTIONS, id, device));
+
+      await page.reload();
+      await loaded(w, actionsTotal());
+      like = await ownWait(w, String(id), "button.comment-like");
+      assert.equal(await like.getAttribute("aria-pressed"), "true", "remembered on this device");
+      assert.equal(await countOn(like), "1", "the API's count");
+
+      from = server.requests.length;
+      await like.click();
+      await until(async () => (await like.getAttribute("aria-pressed")) === "false", "no longer pressed");
+      const off = await server.waitForRequest((r) => r.path === likePath(id) && r.status !== undefined, { from });
+      assert.equal(off.method, "POST", "like.toggle: the same request again");
+      assert.deepEqual(off.body, { device }, "the same device");
+      assert.deepEqual(off.response.data, { post_id: id, likes: 0, liked: false });
+      await until(async () => (await countOn(like)) === "", "no count shown for 0");
+      assert.equal(server.store.likeCount(ACTIONS, id), 0, "stored: taken back");
+      assert.equal(server.store.likeCount(ACTIONS, ACTION_POSTS.liked), 2, "the others untouched");
+      await assertClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a like the forum refuses (the post was taken down meanwhile: 404) is rolled back, with the forum's message", async () => {
+    const { context, page, problems, w } = await openActions();
+    try {
+      await loaded(w, actionsTotal());
+      const id = ACTION_POSTS.doomed;
+      const like = await ownWait(w, String(id), "button.comment-like");
+      server.store.remove(ACTIONS, id);
+      const from = server.requests.length;
+      await like.click();
+      const refused = await server.waitForRequest((r) => r.path === likePath(id) && r.status !== undefined, { from });
+      assert.equal(refused.status, 404);
+      const notice = w.host.locator(".comments-notice");
+      await until(async () => (await notice.textContent()).includes("Chưa thích được ý kiến này"), "the failure message");
+      assert.ok((await notice.textContent()).includes(MESSAGES.postMissing), `the forum's own words: ${await notice.textContent()}`);
+      assert.equal(await notice.getAttribute("role"), "status");
+      assert.equal(await like.getAttribute("aria-pressed"), "false", "rolled back");
+      assert.equal(await countOn(like), "", "no count");
+      assert.equal(server.store.likeCount(ACTIONS, id), 0);
+      // The rest still works.
+      const other = await ownWait(w, String(ACTION_POSTS.liked), "button.comment-like");
+      await other.click();
+      await until(async () => (await countOn(other)) === "3", "another like goes through");
+      assert.equal(server.store.likeCount(ACTIONS, ACTION_POSTS.liked), 3);
+      await assertClean(page, problems, { console: [RESOURCE_ERROR, /^ykien:/] });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("Vi phạm: a dialog with the forum's reasons; 'other' needs a note; {reason, note} to /flags; 'Đã gửi báo cáo'; inert after, also after a reload", async () => {
+    const { context, page, problems, w } = await openActions();
+    try {
+      await loaded(w, actionsTotal());
+      const id = ACTION_POSTS.spam;
+      let report = await ownWait(w, String(id), "button.comment-report");
+      assert.equal((await report.textContent()).trim(), "Vi phạm");
+      await report.click();
+      const dialog = w.host.locator("dialog.report-dialog");
+      await dialog.waitFor({ state: "visible", timeout: TIMEOUT });
+      assert.equal(await dialog.evaluate((d) => d.open && d.matches(":modal")), true, "a modal dialog");
+      const labels = (await dialog.locator(".report-reason").allInnerTexts()).map((t) => t.trim());
+      assert.deepEqual(labels, adapter.report.reasons.map((r) => r.label.vi), "exactly the adapter's reasons");
+      assert.deepEqual(adapter.report.reasons.map((r) => r.code), FLAG_REASONS.map((r) => r.code), "which are the forum's");
+      assert.equal(await dialog.locator('input[type="radio"]').count(), FLAG_REASONS.length);
+
+      // "spam" takes no note; "other" requires one.
+      await dialog.locator(".report-reason", { hasText: "Rác, quảng cáo" }).click();
+      assert.equal(await dialog.locator("textarea.report-note").count(), 0, "no note for spam");
+      await dialog.locator(".report-reason", { hasText: "Lý do khác" }).click();
+      const note = dialog.locator("textarea.report-note");
+      assert.equal(await note.getAttribute("maxlength"), "500", "the forum's note limit");
+      const from = server.requests.length;
+      await dialog.locator("button.report-send").click();
+      await until(async () => (await dialog.locator(".report-error").textContent().catch(() => "")) === "Hãy ghi rõ lý do.", "the note is asked for");
+      assert.ok(!server.requests.slice(from).some((r) => r.path === flagPath(id)), "nothing sent yet");
+
+      const text = "Quảng cáo lừa đảo, gặp ở nhiều bài";
+      await note.fill(text);
+      await dialog.locator("button.report-send").click();
+      await until(async () => (await w.host.locator(".comments-notice").textContent()) === "Đã gửi báo cáo", "Đã gửi báo cáo");
+      assert.equal(await dialog.count(), 0, "the dialog is closed");
+      const sent = await server.waitForRequest((r) => r.path === flagPath(id) && r.status !== undefined, { from });
+      assert.equal(sent.method, "POST");
+      assert.equal(sent.status, 201);
+      assert.deepEqual(sent.body, { reason: "other", note: text }, "the forum's body");
+      assert.deepEqual(server.store.flagsOf(ACTIONS, id).map((f) => ({ reason: f.reason, note: f.note })), [{ reason: "other", note: text }], "stored");
+
+      assert.equal((await report.textContent()).trim(), "Đã báo cáo");
+      assert.equal(await report.getAttribute("aria-disabled"), "true");
+      await report.click({ force: true });
+      assert.equal(await dialog.count(), 0, "inert: no second dialog");
+      // Others can still be reported.
+      assert.equal((await (await ownWait(w, String(ACTION_POSTS.plain), "button.comment-report")).textContent()).trim(), "Vi phạm");
+
+      await page.reload();
+      await loaded(w, actionsTotal());
+      report = await ownWait(w, String(id), "button.comment-report");
+      assert.equal((await report.textContent()).trim(), "Đã báo cáo", "remembered on this device");
+      assert.equal(await report.getAttribute("aria-disabled"), "true");
+      assert.equal(server.store.flagsOf(ACTIONS, id).length, 1, "sent once");
+      await assertClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('data-lang="en": the report dialog lists the forum\'s reasons in English', async () => {
+    const { context, page, problems, w } = await openActions({ lang: "en" });
+    try {
+      await loaded(w, actionsTotal(), "Comments");
+      await (await ownWait(w, String(ACTION_POSTS.plain), "button.comment-report")).click();
+      const dialog = w.host.locator("dialog.report-dialog");
+      await dialog.waitFor({ state: "visible", timeout: TIMEOUT });
+      const labels = (await dialog.locator(".report-reason").allInnerTexts()).map((t) => t.trim());
+      assert.deepEqual(labels, adapter.report.reasons.map((r) => r.label.en));
+      await page.keyboard.press("Escape");
+      await until(async () => (await dialog.count()) === 0, "closed");
+      await assertClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("no order to choose, no Sửa or Xóa: not on others' posts, not on the reader's own new post", async () => {
+    const total0 = actionsTotal();
+    const text = `Bài của tôi ${randomUUID().slice(0, 8)}`;
+    const { context, page, problems, w } = await openActions();
+    try {
+      await loaded(w, total0);
+      assert.equal(await w.host.locator(".comments-sort, button.comments-sort-option").count(), 0, "no sort control");
+      const from = server.requests.length;
+      await send(await ownWait(w, null, "form.composer"), { name: "Lan", text });
+      assert.equal((await answeredPost(from)).status, 201);
+      const mine = await until(async () => (await snapshot(w)).find((c) => c.body === text), "the new post shown");
+      assert.ok(await own(w, mine.id, "button.comment-like"), "the new post can be liked");
+      assert.equal(await w.host.locator("button.comment-edit, button.comment-delete").count(), 0, "no Sửa / Xóa anywhere");
+      const labels = (await w.host.locator("button").allTextContents()).map((t) => t.trim());
+      assert.ok(!labels.some((t) => t === "Sửa" || t === "Xóa"), labels.join(", "));
+      await page.reload();
+      await loaded(w, total0 + 1);
+      assert.equal(await w.host.locator(".comments-sort").count(), 0);
+      assert.equal(await w.host.locator("button.comment-edit, button.comment-delete").count(), 0);
+      await assertClean(page, problems);
     } finally {
       await context.close();
     }

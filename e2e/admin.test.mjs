@@ -250,7 +250,7 @@ test("reject: the API tells the token holder (status rejected) and nobody else",
 
 // Depends on the widget change that shows rejected comments ("Không được duyệt",
 // class is-rejected): it fails until that lands.
-test("reject one posted with the widget: its author is told \"Không được duyệt\" [needs the widget change]", async () => {
+test("reject one posted with the widget: its author is told \"Không được duyệt\"", async () => {
   const reader = await newContext();
   let host = await readerComments(reader.page);
   const body = `Bình luận này sẽ bị từ chối ${Date.now()}`;
@@ -267,7 +267,13 @@ test("reject one posted with the widget: its author is told \"Không được du
   await reader.page.reload();
   host = await readerComments(reader.page);
   const mine = host.locator("li.comment", { hasText: body });
-  await mine.waitFor({ timeout: 10_000 });
+  // On a loaded machine the first list can take a while; if it never shows the
+  // comment, say what the reader saw and what the device kept.
+  await mine.waitFor().catch(async (e) => {
+    const seen = await host.locator("li.comment").allTextContents();
+    const kept = await reader.page.evaluate(() => Object.keys(localStorage).join(", "));
+    throw new Error(`${e.message}\nlisted: ${JSON.stringify(seen.slice(0, 3))}\nstorage keys: ${kept}`);
+  });
   assert.match(await mine.textContent(), /Không được duyệt/);
   assert.match(await mine.getAttribute("class"), /is-rejected/);
   await context.close();

@@ -7,7 +7,8 @@
 // receives (method, URL, body) and then stores.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch } from "./browser.mjs";
@@ -430,3 +431,59 @@ test("editing and deleting one's own comment: only the author's device, within t
   await clean(problems, page);
   await context.close();
 });
+
+// ---- accessibility of the new controls, in each language and scheme ----------
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/// axe over the page, counting only what is inside the widget's shadow roots.
+async function axeWidget(page) {
+  await page.evaluate(AXE_SOURCE);
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return results.violations
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.filter((n) => JSON.stringify(n.target).includes("ykien-")).map((n) => JSON.stringify(n.target)) }))
+    .filter((v) => v.nodes.length > 0 && (v.impact === "serious" || v.impact === "critical"));
+}
+
+for (const lang of ["vi", "en"]) {
+  for (const colorScheme of ["light", "dark"]) {
+    test(`axe and 44 px targets with every action showing (${lang}, ${colorScheme}): sort, Thích pressed, collapsed replies, edit form, report dialog`, async () => {
+      const thread = `acts-axe-${lang}-${colorScheme}`;
+      const top = await post(thread, "Ý kiến có nhiều trả lời");
+      for (let i = 1; i <= 5; i++) await post(thread, `Trả lời số ${i}`, { parent: top.id, author: "Hà" });
+      await post(thread, "Ý kiến thứ hai");
+      const context = await browser.newContext({ colorScheme, viewport: { width: 360, height: 740 } });
+      const { page, host, problems, item } = await open(thread, { attrs: { "data-lang": lang }, context });
+      // A pressed like, the replies toggle, one's own comment in its edit form.
+      await item("Ý kiến thứ hai").locator("button.comment-like").click();
+      await until(async () => (await item("Ý kiến thứ hai").locator("button.comment-like").getAttribute("aria-pressed")) === "true", "pressed");
+      await host.locator("textarea.composer-body").first().fill(lang === "vi" ? "Của tôi" : "Mine");
+      await host.locator("button.composer-send").first().click();
+      await item(lang === "vi" ? "Của tôi" : "Mine").waitFor({ timeout: TIMEOUT });
+      // By id: while it is edited, its body is the edit form.
+      const mine = host.locator(`li.comment[data-id="${await item(lang === "vi" ? "Của tôi" : "Mine").getAttribute("data-id")}"]`);
+      await mine.locator("button.comment-edit").click();
+      await mine.locator("form.comment-edit-form textarea").waitFor();
+      assert.ok((await host.locator(".comment-replies-toggle").count()) > 0, "a collapsed thread");
+      assert.ok((await host.locator("button.comments-sort-option").count()) >= 3, "the sort control");
+
+      // Every control of the widget is a 44 px target on a phone.
+      const small = await page.evaluate(() => {
+        const root = document.querySelector("ykien-comments").shadowRoot;
+        return [...root.querySelectorAll("button, a[href], input, textarea, select")]
+          .filter((el) => el.getClientRects().length > 0)
+          .map((el) => ({ el: `${el.tagName.toLowerCase()}.${el.className}`, ...el.getBoundingClientRect().toJSON() }))
+          .filter((r) => r.width < 44 || r.height < 44)
+          .map((r) => `${r.el} ${Math.round(r.width)}×${Math.round(r.height)}`);
+      });
+      assert.deepEqual(small, [], "targets under 44 × 44 px");
+      assert.deepEqual(await axeWidget(page), [], "axe with the edit form open");
+
+      await item("Ý kiến thứ hai").locator("button.comment-report").click();
+      await host.locator("dialog.report-dialog").waitFor({ state: "visible", timeout: TIMEOUT });
+      assert.deepEqual(await axeWidget(page), [], "axe with the report dialog open");
+      await clean(problems, page);
+      await context.close();
+    });
+  }
+}

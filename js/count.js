@@ -35,8 +35,10 @@
     return value;
   }
 
-  // The adapter's `count` request, or the reference server's.
+  // The adapter's `count` request, or the reference server's: a GET while the ids
+  // fit a URL any proxy takes, else the same ids in a POST body.
   var request = { method: "GET", url: "{api}/counts", query: { threads: "{threads}" }, map: "counts" };
+  var long = { method: "POST", url: "{api}/counts", body: { threads: "{threads}" }, map: "counts" };
   if (cfg.adapter) {
     if (cfg.adapter.charAt(0) !== "{") {
       warn("data-adapter must be inline JSON here (a count script fetches nothing but the counts)");
@@ -49,17 +51,17 @@
         return;
       }
       request = custom;
+      long = null;
     } catch (e) {
       warn("data-adapter is not valid JSON: " + e.message);
       return;
     }
   }
   var api = (cfg.api || "").replace(/\/+$/, "");
+  var MAX_URL = 2000;
 
-  function fill(template, threads, inUrl) {
-    return template
-      .replace("{api}", api)
-      .replace("{threads}", inUrl ? encodeURIComponent(threads.join(",")) : threads.join(","));
+  function fill(template, threads) {
+    return template.replace("{api}", api).replace("{threads}", encodeURIComponent(threads.join(",")));
   }
 
   function numberIn(v) {
@@ -68,21 +70,20 @@
   }
 
   // thread → count from an answer: a map at `map`, a list at `list` whose items
-  // name their thread and count, or at `array` the counts in the threads' order.
-  function counts(answer, threads) {
-    var out = {};
-    var array = request.array !== undefined && at(answer, request.array);
-    if (Array.isArray(array)) {
-      threads.forEach(function (t, i) {
-        out[t] = numberIn(array[i]);
-      });
-    } else if (request.map !== undefined) {
-      var map = at(answer, request.map);
+  // name their thread and count, or an `array` of counts in the order asked (Isso).
+  function counts(req, answer, threads) {
+    var out = Object.create(null);
+    var i;
+    if (req.map !== undefined) {
+      var map = at(answer, req.map);
       for (var k in map) if (Object.prototype.hasOwnProperty.call(map, k)) out[k] = numberIn(map[k]);
-    } else if (request.list) {
-      var items = at(answer, request.list.items || "");
+    } else if (req.array !== undefined) {
+      var list = at(answer, req.array);
+      for (i = 0; Array.isArray(list) && i < threads.length; i++) out[threads[i]] = numberIn(list[i]);
+    } else if (req.list) {
+      var items = at(answer, req.list.items || "");
       (Array.isArray(items) ? items : []).forEach(function (item) {
-        out[String(at(item, request.list.thread || "thread"))] = numberIn(at(item, request.list.count || "count"));
+        out[String(at(item, req.list.thread || "thread"))] = numberIn(at(item, req.list.count || "count"));
       });
     }
     return out;
@@ -95,55 +96,65 @@
     el.setAttribute("aria-label", n + (vi ? " ý kiến" : n === 1 ? " comment" : " comments"));
   }
 
-  function load(threads, els) {
-    var url = fill(request.url, threads, true);
-    var q = request.query || {};
+  // What the API said per thread, so a refresh asks only for new threads.
+  var known = Object.create(null);
+
+  function url(req, threads) {
+    var u = fill(req.url, threads);
+    var q = req.query || {};
     var params = [];
     for (var name in q) {
-      if (Object.prototype.hasOwnProperty.call(q, name)) {
-        params.push(encodeURIComponent(name) + "=" + fill(String(q[name]), threads, true));
-      }
+      if (Object.prototype.hasOwnProperty.call(q, name)) params.push(encodeURIComponent(name) + "=" + fill(String(q[name]), threads));
     }
-    if (params.length) url += (url.indexOf("?") < 0 ? "?" : "&") + params.join("&");
-    var init = { method: request.method || "GET", headers: { Accept: "application/json" }, credentials: request.credentials || "same-origin" };
+    return params.length ? u + (u.indexOf("?") < 0 ? "?" : "&") + params.join("&") : u;
+  }
+
+  function load(threads) {
+    var req = request;
+    var u = url(req, threads);
+    if (long && u.length > MAX_URL) u = url((req = long), threads);
+    var init = { method: req.method || "GET", headers: { Accept: "application/json" }, credentials: req.credentials || "same-origin" };
     if (init.method !== "GET") {
       init.headers["Content-Type"] = "application/json";
       // A body template's "{threads}" becomes the array of ids.
-      init.body = JSON.stringify(request.body || { threads: "{threads}" }, function (_, v) {
+      init.body = JSON.stringify(req.body === undefined ? { threads: "{threads}" } : req.body, function (_, v) {
         return v === "{threads}" ? threads : v;
       });
     }
-    return fetch(url, init)
+    return fetch(u, init)
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       })
       .then(function (answer) {
-        var c = counts(answer, threads);
-        els.forEach(function (el) {
-          var n = c[el.getAttribute("data-ykien-count")];
-          if (n !== null && n !== undefined) show(el, n);
+        var c = counts(req, answer, threads);
+        threads.forEach(function (t) {
+          // null: asked, and the answer has no number for it (the text stays).
+          known[t] = c[t] === undefined ? null : c[t];
         });
       })
       .catch(function (e) {
-        warn("counts from " + url + " failed: " + e.message);
+        warn("counts from " + u + " failed: " + e.message);
       });
   }
 
   function refresh() {
     var els = [].slice.call(document.querySelectorAll("[data-ykien-count]"));
-    var seen = {};
+    var seen = Object.create(null);
     var threads = [];
     els.forEach(function (el) {
       var t = el.getAttribute("data-ykien-count");
-      if (t && !seen[t]) {
-        seen[t] = 1;
-        threads.push(t);
-      }
+      if (t && !seen[t] && known[t] === undefined) threads.push(t);
+      seen[t] = 1;
     });
     var done = [];
-    for (var i = 0; i < threads.length; i += 100) done.push(load(threads.slice(i, i + 100), els));
-    return Promise.all(done);
+    for (var i = 0; i < threads.length; i += 100) done.push(load(threads.slice(i, i + 100)));
+    return Promise.all(done).then(function () {
+      els.forEach(function (el) {
+        var n = known[el.getAttribute("data-ykien-count")];
+        if (typeof n === "number") show(el, n);
+      });
+    });
   }
 
   // For pages that add articles later (infinite scroll): `ykienCount.refresh()`.

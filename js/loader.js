@@ -363,6 +363,12 @@ var CSS = "__WIDGET_CSS__";
         // A link to "#ykien-comments" (a listing page's count) lands here.
         if (!document.getElementById("ykien-comments")) section.id = "ykien-comments";
         put(section);
+        // The browser looks for the fragment once, when the page is parsed: an async
+        // script that runs later (the usual case) would leave a reader who came from
+        // a count link at the top. Not when they have scrolled meanwhile.
+        if (section.id && location.hash === "#ykien-comments" && document.readyState !== "loading" && !window.scrollY) {
+          section.scrollIntoView();
+        }
       }
       out.forEach(function (host) {
         host.__ykienTheme = watchTheme(host, (config.theme || "auto").toLowerCase());

@@ -260,9 +260,12 @@ async fn loading_then_the_threaded_list_with_its_count() {
     assert_eq!(text_of(&host, ".composer-counter"), "0 / 500 ký tự");
 
     wait_for("the list request", || api.seen().first().cloned()).await;
-    assert!(api.seen()[0]
-        .url
-        .ends_with("/fake-api/threads/t-list/comments?limit=10"));
+    // The first page, with the first three replies under each comment (`data-replies`).
+    let first = api.seen()[0].url.clone();
+    assert!(
+        first.ends_with("/fake-api/threads/t-list/comments?limit=10&replies=3"),
+        "{first}"
+    );
     api.release();
     wait_for("the list", || find(&host, "li.comment[data-id='c']")).await;
     assert_eq!(text_of(&host, "h2.comments-title"), "Ý kiến (3)");

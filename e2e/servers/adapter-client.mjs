@@ -21,10 +21,16 @@ export function documentedDefaults() {
   return JSON.parse(block[1]);
 }
 
+/// The reader actions (docs/adapter.md, "Reader actions"): each an object or null.
+const ACTIONS = ["like", "unlike", "report", "edit", "delete"];
 const NULLABLE = new Set([
   "error", "list.total", "list.totalHeader", "comment.parent", "comment.status",
   "comment.replies", "create.idempotencyHeader", "create.item", "list.heldParam", "create.token",
+  "comment.likes", "comment.replyCount", "comment.edited",
+  ...ACTIONS, "like.count", "like.liked", "unlike.count", "unlike.liked", "edit.item", "delete.item",
+  "sort.newest", "sort.oldest", "sort.top",
 ]);
+const FIELD_RULES = ["off", "optional", "required"];
 const STATUS_MEANINGS = ["published", "pending", "rejected", "deleted"];
 const ENUMS = {
   credentials: ["omit", "same-origin", "include"],
@@ -46,8 +52,21 @@ export function checkShape(adapter, defaults, where = "") {
     const at = where ? `${where}.${key}` : key;
     assert.ok(key in defaults, `${at}: not a documented adapter key`);
     const def = defaults[key];
-    if (at === "list.query" || at === "list.headers" || at === "create.headers") {
+    const sortQuery = /^sort\.(newest|oldest|top)$/.test(at) && value !== null;
+    if (at === "list.query" || at === "list.headers" || at === "create.headers" || sortQuery ||
+        ACTIONS.some((a) => at === `${a}.headers`)) {
+      assert.equal(kind(value), "object", `${at}: an object of templates`);
       for (const v of Object.values(value)) assert.equal(typeof v, "string", `${at}: templates are strings`);
+    } else if (ACTIONS.some((a) => at === `${a}.body`)) {
+      assert.ok(value === null || kind(value) === "object", `${at}: a JSON object template or null`);
+    } else if (at === "report.reasons") {
+      assert.ok(Array.isArray(value) && value.length >= 1 && value.length <= 20, `${at}: 1 to 20 reasons`);
+      for (const [i, r] of value.entries()) {
+        assert.deepEqual(Object.keys(r).filter((k) => !["code", "label", "note"].includes(k)), [], `${at}.${i}: keys`);
+        assert.ok(typeof r.code === "string" && r.code !== "", `${at}.${i}.code`);
+        assert.ok(typeof r.label === "string" || (kind(r.label) === "object" && typeof r.label.vi === "string"), `${at}.${i}.label`);
+        if ("note" in r) assert.ok(FIELD_RULES.includes(r.note), `${at}.${i}.note: ${r.note}`);
+      }
     } else if (at === "statusMap") {
       for (const v of Object.values(value)) assert.ok(STATUS_MEANINGS.includes(v), `${at}: ${v} is not one of ${STATUS_MEANINGS}`);
     } else if (at === "create.body") {
@@ -156,6 +175,22 @@ export async function readThroughAdapter(a, origin, api, thread) {
     if (cm.parent !== null) assert.ok(comments.has(String(cm.parent)), `parent ${cm.parent} of ${cm.id} is in the thread`);
   }
   return { comments, total, requests };
+}
+
+/// Sends one of the adapter's reader actions (`like`, `report`, …) for comment `id`,
+/// as the widget would: `{id}` percent-encoded in the URL and typed in the body.
+export async function actThroughAdapter(a, origin, api, thread, action, id, { device = "", reason = "", note = "" } = {}) {
+  const t = a[action];
+  assert.ok(t, `the adapter has ${action}`);
+  const url = fill(t.url, { api: origin + api, thread: encodeURIComponent(thread), id: encodeURIComponent(String(id)), device });
+  const vars = { thread, id, device, reason, note };
+  const headers = fill(t.headers ?? {}, vars);
+  const sent = t.body === null || t.body === undefined ? null : fill(t.body, vars);
+  if (sent !== null) headers["Content-Type"] = "application/json";
+  const res = await fetch(url, { method: t.method ?? "POST", headers, body: sent === null ? undefined : JSON.stringify(sent) });
+  const json = await res.json().catch(() => null);
+  const ok = t.ok?.length ? t.ok.includes(res.status) : res.status >= 200 && res.status < 300;
+  return { status: res.status, ok, json, sent };
 }
 
 /// Posts through the adapter's create template, as the widget would.

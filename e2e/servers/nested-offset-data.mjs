@@ -1,5 +1,6 @@
 // Seed data for the nested-offset server, as flat records (the server nests them):
-//   { post_id, reply_to, by: { display_name }, content_html, ts, state }
+//   { post_id, reply_to, by: { display_name }, content_html, ts, state, liked_by? }
+// (`liked_by`: the devices that like the post; the server counts them as `likes`.)
 // Deterministic, so tests can compute what each page must show.
 
 const NAMES = [
@@ -81,6 +82,9 @@ export function demoThread() {
       state: "published",
     });
   }
+  // A few likes, as a forum has them.
+  byId(1045).liked_by = ["seed-device-0001", "seed-device-0002", "seed-device-0003"];
+  byId(2001).liked_by = ["seed-device-0001"];
   // Awaiting moderation: never listed, never counted.
   posts.push({
     post_id: 3001, reply_to: null, by: { display_name: "Người chờ duyệt" },
@@ -91,6 +95,37 @@ export function demoThread() {
     content_html: "<p>Trả lời đang chờ duyệt.</p>", ts: BASE_TS + 99_100, state: "queued",
   });
   return posts;
+}
+
+/// Posts of thread "actions", for the reader-action tests (newest first: 5004 … 5001).
+export const ACTION_POSTS = {
+  liked: 5001,
+  plain: 5002,
+  spam: 5003,
+  doomed: 5004,
+};
+
+/// Thread "actions": four top-level posts, one of them liked twice already, and a
+/// reply; nothing flagged.
+export function actionsThread() {
+  const post = (post_id, i, name, text, extra = {}) => ({
+    post_id,
+    reply_to: null,
+    by: { display_name: name },
+    content_html: `<p>${text}</p>`,
+    ts: BASE_TS + 200_000 + i * 600,
+    state: "published",
+    ...extra,
+  });
+  return [
+    post(ACTION_POSTS.liked, 1, "Nguyễn Thị Lan", "Ý kiến đã có người thích", {
+      liked_by: ["seed-device-0001", "seed-device-0002"],
+    }),
+    post(ACTION_POSTS.plain, 2, "Trần Văn Hùng", "Ý kiến chưa ai thích"),
+    post(ACTION_POSTS.spam, 3, "Shop Giá Rẻ", "Mua hàng giá rẻ tại đây, inbox ngay"),
+    post(ACTION_POSTS.doomed, 4, "Lê Minh Tuấn", "Bài sắp bị ban quản trị gỡ"),
+    { ...post(5101, 5, "Phạm Thu Hà", "Trả lời ý kiến đã có người thích"), reply_to: ACTION_POSTS.liked },
+  ];
 }
 
 /// A large thread for the widget benchmark: `count` posts, 60% top-level, the rest

@@ -10,17 +10,29 @@
 //        text contains "#moderate" (held posts are neither listed nor counted).
 //        Header X-Request-Id makes it idempotent: a repeated id in the same thread
 //        answers the first response again and stores nothing.
+//   POST /api/threads/{thread}/posts/{post_id}/like   {"device": "…"}
+//        → 200 {"data": {"post_id", "likes": N, "liked": bool}}: a toggle, one like per
+//        device (8–128 of [A-Za-z0-9_-]); the same device again takes it back.
+//   POST /api/threads/{thread}/posts/{post_id}/flags  {"reason", "note"}
+//        → 201 {"data": {"flag_id", "post_id", "reason"}}: a report for the
+//        moderators; `reason` one of FLAG_REASONS, `note` a string of at most
+//        FLAG_NOTE_MAX characters, required for "other", ignored for "spam".
+//        Both: 404 for a post that is not there (unknown, queued or removed).
 //   errors → 4xx/5xx {"errors": [{"detail": "…"}]}: 422 for empty content (after
-//        removing markup) or a bad reply_to/client_ts, 415, 400, 413, 503 when down.
+//        removing markup) or a bad reply_to/client_ts/device/reason/note, 404, 405,
+//        415, 400, 413, 503 when down.
 //   post: {"post_id": int, "by": {"display_name"}, "content_html", "ts": Unix seconds
-//        (fractional), "state": "published"|"queued", "children": [post…]}
+//        (fractional), "state": "published"|"queued", "likes": int,
+//        "children": [post…]}
+//   No sorting, no editing or deleting by the author: the forum has none.
 //
 // Everything else is static files (paths.mjs), HTML with the reference server's CSP.
 //
 // Test controls: setDown(bool) (API answers 503), setDelay(ms), hold() (API requests
 // wait until the returned release() is called: a deterministic "slow" network),
 // loseNextCreateResponse() (the next POST is stored, then answered 503, as when a
-// proxy times out after the commit), and a request log with waitForRequest().
+// proxy times out after the commit), store.remove(thread, id) (a moderator takes a
+// post down), and a request log with waitForRequest().
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
@@ -30,6 +42,8 @@ import { demoThread } from "./nested-offset-data.mjs";
 
 const API_PREFIX = "/api/";
 const POSTS_ROUTE = /^\/api\/threads\/([^/]+)\/posts$/;
+/// A post's own requests: [, thread, post_id, "like" | "flags"].
+const POST_ACTION_ROUTE = /^\/api\/threads\/([^/]+)\/posts\/([^/]+)\/(like|flags)$/;
 const DEFAULT_LIMIT = 20;
 /// High enough for the widget benchmark's one-response thread of 1,000 comments.
 const MAX_LIMIT = 1000;
@@ -37,6 +51,16 @@ const MAX_REQUEST_BYTES = 64 * 1024;
 const MAX_CONTENT_CHARS = 5000;
 const MAX_NAME_CHARS = 80;
 const MAX_REQUEST_ID = 200;
+const DEVICE = /^[A-Za-z0-9_-]{8,128}$/;
+export const FLAG_NOTE_MAX = 500;
+
+/// The reasons a post can be flagged for, and whether a note goes with it (the
+/// forum's own list; adapters/nested-offset.json offers exactly these).
+export const FLAG_REASONS = [
+  { code: "spam", note: "off" },
+  { code: "abuse", note: "optional" },
+  { code: "other", note: "required" },
+];
 
 /// As the reference server (server/src/static_files.rs).
 const CONTENT_TYPES = {
@@ -60,18 +84,31 @@ export const MESSAGES = {
   tooLong: `Nội dung bài viết dài quá ${MAX_CONTENT_CHARS} ký tự.`,
   nameTooLong: `Tên hiển thị dài quá ${MAX_NAME_CHARS} ký tự.`,
   parentMissing: "Bài viết được trả lời không tồn tại.",
+  postMissing: "Bài viết không tồn tại hoặc đã bị gỡ.",
+  flagNote: "Hãy cho ban quản trị biết lý do.",
   down: "Máy chủ bình luận tạm thời không phản hồi, vui lòng thử lại.",
 };
 
 const errors = (...details) => ({ errors: details.map((detail) => ({ detail })) });
 
 /// The posts of every thread, flat; nesting happens when a page is rendered.
+/// Likes are kept per post as the set of devices; flags as a list.
 class Store {
   constructor(threads) {
     this.threads = new Map();
+    /// `${thread}\0${post_id}` → Set of device ids.
+    this.likes = new Map();
+    /// Every flag: { flag_id, thread, post_id, reason, note, ts }.
+    this.flags = [];
     let maxId = 0;
     for (const [thread, posts] of Object.entries(threads)) {
-      this.threads.set(thread, posts.map((p) => structuredClone(p)));
+      this.threads.set(
+        thread,
+        posts.map(({ liked_by = [], ...p }) => {
+          if (liked_by.length > 0) this.likes.set(likeKey(thread, p.post_id), new Set(liked_by));
+          return structuredClone(p);
+        }),
+      );
       for (const p of posts) maxId = Math.max(maxId, p.post_id);
     }
     this.nextId = maxId + 1;
@@ -104,7 +141,46 @@ class Store {
       .sort((a, b) => a.ts - b.ts || a.post_id - b.post_id)
       .map((c) => this.toApi(thread, c));
     const { post_id, by, content_html, ts, state } = p;
-    return { post_id, by, content_html, ts, state, children };
+    return { post_id, by, content_html, ts, state, likes: this.likeCount(thread, post_id), children };
+  }
+
+  likeCount(thread, id) {
+    return this.likes.get(likeKey(thread, id))?.size ?? 0;
+  }
+
+  /// Whether `device` likes post `id`.
+  likedBy(thread, id, device) {
+    return this.likes.get(likeKey(thread, id))?.has(device) ?? false;
+  }
+
+  /// Likes post `id` for `device`, or takes the like back: whether it likes it now.
+  toggleLike(thread, id, device) {
+    const key = likeKey(thread, id);
+    if (!this.likes.has(key)) this.likes.set(key, new Set());
+    const devices = this.likes.get(key);
+    if (devices.has(device)) {
+      devices.delete(device);
+      return false;
+    }
+    devices.add(device);
+    return true;
+  }
+
+  flag(thread, post_id, reason, note) {
+    const flag = { flag_id: this.flags.length + 1, thread, post_id, reason, note, ts: Date.now() / 1000 };
+    this.flags.push(flag);
+    return flag;
+  }
+
+  /// The flags of a post, oldest first.
+  flagsOf(thread, id) {
+    return this.flags.filter((f) => f.thread === thread && f.post_id === id);
+  }
+
+  /// Takes a post down (a moderator's doing): no longer listed, counted or likeable.
+  remove(thread, id) {
+    const p = this.find(thread, id);
+    if (p) p.state = "removed";
   }
 
   add(thread, record) {
@@ -202,6 +278,59 @@ export async function start({ siteDir, delayMs = 0, threads = { demo: demoThread
     return response;
   }
 
+  /// The published post a like or flag is for, or the 404 answer.
+  function target(thread, rawId) {
+    const id = /^\d{1,9}$/.test(rawId) ? Number(rawId) : null;
+    const post = id === null ? undefined : store.find(thread, id);
+    return post?.state === "published" ? { post } : { refused: [404, errors(MESSAGES.postMissing)] };
+  }
+
+  /// The request body as a JSON object, or the refusal.
+  function jsonObject(headers, raw) {
+    if (!/^application\/json\b/i.test(headers["content-type"] ?? "")) {
+      return { refused: [415, errors("Content-Type must be application/json")] };
+    }
+    let input;
+    try {
+      input = JSON.parse(raw);
+    } catch {
+      return { refused: [400, errors("The request body is not valid JSON")] };
+    }
+    if (input === null || typeof input !== "object" || Array.isArray(input)) {
+      return { refused: [400, errors("The request body must be a JSON object")] };
+    }
+    return { input };
+  }
+
+  function like(thread, rawId, headers, raw) {
+    const { post, refused } = target(thread, rawId);
+    if (refused) return refused;
+    const body = jsonObject(headers, raw);
+    if (body.refused) return body.refused;
+    const { device } = body.input;
+    if (typeof device !== "string" || !DEVICE.test(device)) {
+      return [422, errors("device must be 8 to 128 letters, digits, '-' or '_'")];
+    }
+    const liked = store.toggleLike(thread, post.post_id, device);
+    return [200, { data: { post_id: post.post_id, likes: store.likeCount(thread, post.post_id), liked } }];
+  }
+
+  function flag(thread, rawId, headers, raw) {
+    const { post, refused } = target(thread, rawId);
+    if (refused) return refused;
+    const body = jsonObject(headers, raw);
+    if (body.refused) return body.refused;
+    const { reason, note = "" } = body.input;
+    const rule = FLAG_REASONS.find((r) => r.code === reason);
+    if (!rule) return [422, errors(`reason must be one of ${FLAG_REASONS.map((r) => r.code).join(", ")}`)];
+    if (typeof note !== "string") return [422, errors("note must be a string")];
+    if ([...note].length > FLAG_NOTE_MAX) return [422, errors(`note is longer than ${FLAG_NOTE_MAX} characters`)];
+    const text = rule.note === "off" ? "" : note.trim();
+    if (rule.note === "required" && text === "") return [422, errors(MESSAGES.flagNote)];
+    const stored = store.flag(thread, post.post_id, reason, text);
+    return [201, { data: { flag_id: stored.flag_id, post_id: post.post_id, reason } }];
+  }
+
   async function api(req, res, url) {
     const entry = {
       method: req.method,
@@ -231,21 +360,25 @@ export async function start({ siteDir, delayMs = 0, threads = { demo: demoThread
 
     let result;
     const route = POSTS_ROUTE.exec(url.pathname);
+    const action = POST_ACTION_ROUTE.exec(url.pathname);
+    const thread = decodeThread((route ?? action)?.[1]);
     if (down) {
       result = [503, errors(MESSAGES.down)];
-    } else if (!route) {
+    } else if (!route && !action) {
       result = [404, errors(`No route ${url.pathname}`)];
+    } else if (thread === null) {
+      result = [400, errors("Malformed thread id")];
+    } else if (action) {
+      const [, , id, what] = action;
+      if (req.method !== "POST") result = [405, errors("Method not allowed"), { Allow: "POST" }];
+      else if (what === "like") result = like(thread, id, req.headers, entry.rawBody);
+      else result = flag(thread, id, req.headers, entry.rawBody);
+    } else if (req.method === "GET") {
+      result = list(thread, url.searchParams);
+    } else if (req.method === "POST") {
+      result = create(thread, req.headers, entry.rawBody);
     } else {
-      let thread;
-      try {
-        thread = decodeURIComponent(route[1]);
-      } catch {
-        thread = null;
-      }
-      if (thread === null) result = [400, errors("Malformed thread id")];
-      else if (req.method === "GET") result = list(thread, url.searchParams);
-      else if (req.method === "POST") result = create(thread, req.headers, entry.rawBody);
-      else result = [405, errors("Method not allowed"), { Allow: "GET, POST" }];
+      result = [405, errors("Method not allowed"), { Allow: "GET, POST" }];
     }
     const [status, body, headers] = result;
     entry.status = status;
@@ -360,6 +493,16 @@ export async function start({ siteDir, delayMs = 0, threads = { demo: demoThread
       });
     },
   };
+}
+
+const likeKey = (thread, id) => `${thread}\0${id}`;
+
+function decodeThread(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
 }
 
 function statOrNull(file) {
