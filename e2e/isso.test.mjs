@@ -5,8 +5,11 @@
 // comments through its own API; the suite is skipped, loudly, where Python or PyPI
 // is not available.
 //
-// Not here yet: likes, editing and deleting within Isso's window (the widget gains
-// them with the reader-interactions work).
+// The reader's actions the adapter describes: Thích (one-way, as Isso has no
+// unlike), editing and deleting one's own comment within Isso's window (Isso knows
+// its author by the signed cookie it set on the post), and the listing page's
+// counts (ykien-count.js with the adapter's `count`). No order but Isso's (a keyset
+// on `created` pages no other) and no reports (Isso has none).
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -17,7 +20,7 @@ import { launch } from "./browser.mjs";
 import { checkSiteDir, siteDirFromEnv, REPO_ROOT } from "./servers/paths.mjs";
 import { startSite } from "./servers/site.mjs";
 import { ensureIsso, startIsso, seedThread } from "./servers/isso.mjs";
-import { assertTime, htmlText, loadAll, loaded, openWidget, ownWait, skipBanner, snapshot, until, TIMEOUT } from "./servers/widget-page.mjs";
+import { assertTime, htmlText, listingCounts, loadAll, loaded, openWidget, ownElement, ownWait, skipBanner, snapshot, until, TIMEOUT } from "./servers/widget-page.mjs";
 
 const SITE_DIR = siteDirFromEnv();
 const THREAD = "/tin/duong-ven-song-may.html";
@@ -295,6 +298,175 @@ describe("Isso 0.14 through adapters/isso.json", { skip: install.ok ? false : in
     } finally {
       site.setApiOrigin(isso.api);
       await moderated.stop();
+    }
+  });
+  /// The comment `id` as Isso lists it for `thread` (replies included).
+  const stored = async (thread, id) =>
+    (await isso.all(thread)).replies.flatMap((t) => [t, ...t.replies]).find((c) => String(c.id) === String(id));
+
+  test("Thích: at once on screen, counted by Isso; one-way, so it stays pressed; no orders, no Vi phạm", async () => {
+    const thread = "/tin/thich.html";
+    // Posted from other readers' addresses: Isso takes no vote from a comment's author.
+    const liked = await isso.post(thread, { text: "Bài viết rất hữu ích", author: "An", from: "10.1.1.1" });
+    const popular = await isso.post(thread, { text: "Cần thêm số liệu", author: "Bình", from: "10.2.2.2" });
+    await isso.like(popular.id, "10.3.3.3");
+    await isso.like(popular.id, "10.4.4.4");
+    const { context, page: p, problems, requests, w } = await openWidget(browser, page({ thread }), { apiOrigin: isso.api });
+    try {
+      await loaded(w, 2);
+      const like = await ownWait(w, liked.id, "button.comment-like");
+      const count = like.locator(".comment-like-count");
+      assert.equal((await like.textContent()).trim(), "Thích");
+      assert.equal(await like.getAttribute("aria-pressed"), "false");
+      assert.equal(await count.count(), 0, "no count for 0");
+      assert.equal(await (await ownElement(w, popular.id, ".comment-like-count")).textContent(), "2", "Isso's likes, as listed");
+      const answered = p.waitForEvent("requestfinished", (r) => r.method() === "POST");
+      await like.click();
+      assert.equal(await like.getAttribute("aria-pressed"), "true", "pressed at once");
+      await until(async () => (await count.textContent().catch(() => "")) === "1", "the count 1");
+      const sent = await until(() => requests.find((r) => r.method === "POST"), "the like request");
+      assert.equal(sent.url.pathname, `/id/${liked.id}/like`);
+      assert.equal(sent.body, "{}");
+      assert.match(sent.headers["content-type"], /^application\/json/, "a content type Isso's CSRF check takes");
+      await until(async () => (await stored(thread, liked.id))?.likes === 1, "Isso: 1 like");
+      await answered;
+      // One-way: pressed, inert, with a reason; a second press sends nothing.
+      assert.equal(await like.getAttribute("aria-disabled"), "true");
+      assert.equal(await like.getAttribute("title"), "Bạn đã thích ý kiến này");
+      await like.click({ force: true });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(requests.filter((r) => r.method !== "GET").length, 1, "no second request");
+      assert.equal(await like.getAttribute("aria-pressed"), "true");
+
+      await p.reload();
+      await loaded(w, 2);
+      await until(async () => (await like.getAttribute("aria-pressed")) === "true", "remembered on this device");
+      assert.equal(await count.textContent(), "1", "Isso's count, from its list");
+
+      assert.equal(await w.host.locator(".comments-sort").count(), 0, "no sort control: Isso's one order");
+      assert.equal(await w.host.locator("button.comment-report").count(), 0, "no Vi phạm");
+      assert.equal(await w.host.locator("button.comment-edit, button.comment-delete").count(), 0, "others' comments: no Sửa, no Xóa");
+      assert.deepEqual(problems.pageErrors, []);
+      assert.deepEqual(problems.consoleErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("one's own comment: Sửa changes it in Isso, Xóa removes it; with a reply it stays as deleted; nobody else may", async () => {
+    const thread = "/tin/sua-xoa.html";
+    const other = await isso.post(thread, { text: "Ý kiến của người khác", author: "Hà", from: "10.5.5.5" });
+    const { context, page: p, problems, requests, w } = await openWidget(browser, page({ thread }), { apiOrigin: isso.api });
+    try {
+      await loaded(w, 1);
+      const form = await ownWait(w, null, "form.composer");
+      const write = async (text) => {
+        await form.locator("textarea.composer-body").fill(text);
+        await form.locator("button.composer-send").click();
+        return until(async () => (await snapshot(w)).find((c) => c.body === text), `"${text}" shown`);
+      };
+      const mine = await write("Viết sai chính tả");
+      assert.ok(await ownWait(w, mine.id, "button.comment-edit"), "Sửa on one's own");
+      assert.ok(await ownElement(w, mine.id, "button.comment-delete"), "Xóa on one's own");
+      assert.equal(await ownElement(w, other.id, "button.comment-edit"), null, "no Sửa on another reader's");
+      assert.equal(await ownElement(w, other.id, "button.comment-delete"), null, "no Xóa on another reader's");
+      assert.equal(await ownElement(w, mine.id, "button.comment-report"), null);
+
+      // Sửa: Isso's PUT, with the cookie Isso set on the post.
+      await (await ownElement(w, mine.id, "button.comment-edit")).click();
+      const box = await ownWait(w, mine.id, "form.comment-edit-form textarea");
+      // Isso lists only its rendered HTML, not the text as written: the box starts empty.
+      assert.equal(await box.inputValue(), "");
+      await box.fill("Viết **đúng** chính tả");
+      await (await ownElement(w, mine.id, "button.comment-edit-save")).click();
+      const fixed = await until(async () => (await snapshot(w)).find((c) => c.id === mine.id && c.body === "Viết đúng chính tả"), "the edited comment");
+      assert.deepEqual(fixed.bold, ["đúng"], "Isso's rendering of the new text");
+      assert.equal(await (await ownWait(w, mine.id, ".comment-edited")).textContent(), "Đã sửa", "Isso's `modified`");
+      const put = requests.find((r) => r.method === "PUT");
+      assert.equal(put.url.pathname, `/id/${mine.id}`);
+      assert.deepEqual(JSON.parse(put.body), { text: "Viết **đúng** chính tả" });
+      const cookies = await context.cookies(isso.api);
+      assert.ok(cookies.some((c) => c.name === mine.id), "the cookie Isso set with the post (the accepted PUT carried it)");
+      assert.equal(htmlText((await stored(thread, mine.id)).text), "Viết đúng chính tả", "stored in Isso");
+
+      // Another reader (a browser without the cookie) sees no Sửa or Xóa.
+      const elsewhere = await openWidget(browser, page({ thread }), { apiOrigin: isso.api });
+      try {
+        await loaded(elsewhere.w, 2);
+        assert.equal(await elsewhere.w.host.locator("button.comment-edit, button.comment-delete").count(), 0);
+      } finally {
+        await elsewhere.context.close();
+      }
+
+      // Xóa, after the edit (Isso's cookie now signs the new text): gone, in Isso too.
+      await (await ownElement(w, mine.id, "button.comment-delete")).click();
+      await (await ownWait(w, mine.id, "button.comment-delete-yes")).click();
+      await until(async () => !(await snapshot(w)).some((c) => c.id === mine.id), "gone");
+      await w.host.locator(".comments-notice").filter({ hasText: "Đã xóa ý kiến" }).waitFor({ timeout: TIMEOUT });
+      assert.equal((await w.title.textContent()).trim(), "Ý kiến (1)");
+      const del = requests.find((r) => r.method === "DELETE");
+      assert.equal(del.url.pathname, `/id/${mine.id}`);
+      assert.equal(await stored(thread, mine.id), undefined, "Isso no longer has it");
+
+      // With a reply below it, Isso keeps it as mode 4: "Bình luận đã bị xóa" above the
+      // reply. (Isso may give this one the id just deleted: SQLite reuses the highest
+      // rowid; the widget shows the new body, not the one it had under that id.)
+      const parent = await write("Sẽ có người trả lời");
+      await isso.post(thread, { text: "Tôi trả lời đây", author: "Hà", parent: Number(parent.id), from: "10.5.5.5" });
+      await p.reload();
+      await loaded(w, 3);
+      await (await ownWait(w, parent.id, "button.comment-delete")).click();
+      await (await ownWait(w, parent.id, "button.comment-delete-yes")).click();
+      const placeholder = await until(async () => (await snapshot(w)).find((c) => c.id === parent.id && c.deleted), "the placeholder");
+      assert.equal(placeholder.author, null);
+      assert.equal(await (await ownElement(w, parent.id, ".comment-deleted")).textContent(), "Bình luận đã bị xóa");
+      assert.ok((await snapshot(w)).some((c) => c.parent === parent.id && c.body === "Tôi trả lời đây"), "the reply keeps its place");
+      const kept = await stored(thread, parent.id);
+      assert.equal(kept.mode, 4, "Isso: deleted, kept for its reply");
+      assert.equal(htmlText(kept.text), "", "its text gone");
+      await p.reload();
+      await loaded(w, /\d+/.source);
+      await until(async () => (await snapshot(w)).find((c) => c.id === parent.id)?.deleted, "still deleted after a reload");
+      assert.deepEqual(problems.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the listing page: ykien-count.js with the adapter's `count` fills every count from one request, as Isso counts", async () => {
+    const odd = "/tin/bài viết?số=1&trang=2.html";
+    await isso.post(odd, { text: "Một ý kiến ở bài có tên lạ" });
+    const threads = [THREAD, "/tin/thich.html", "/tin/sua-xoa.html", "/tin/chua-co-y-kien.html", odd];
+    const adapter = fs.readFileSync(path.join(REPO_ROOT, "adapters/isso.json"), "utf8");
+    const url = `${site.origin}/listing.html?${new URLSearchParams([["api", isso.api], ["adapter", adapter], ["format", "{n} ý kiến"], ...threads.map((t) => ["thread", t])])}`;
+    const { context, page: p, problems, requests } = await openWidget(browser, url, { apiOrigin: isso.api });
+    try {
+      const shown = await listingCounts(p);
+      // What Isso lists as published (a deleted comment kept for its replies is not counted).
+      const expected = {};
+      for (const t of threads) {
+        const res = await fetch(`${isso.api}/?uri=${encodeURIComponent(t)}&nested_limit=100000`);
+        const tops = res.status === 404 ? [] : (await res.json()).replies;
+        expected[t] = tops.flatMap((c) => [c, ...c.replies]).filter((c) => c.mode === 1).length;
+      }
+      assert.ok(expected[THREAD] >= 200, "the seeded thread");
+      assert.equal(expected["/tin/chua-co-y-kien.html"], 0);
+      assert.equal(expected[odd], 1);
+      assert.deepEqual(shown.map((s) => s.thread), threads);
+      for (const s of shown) {
+        assert.equal(s.text, `${expected[s.thread]} ý kiến`, `the count of ${s.thread}`);
+        assert.equal(s.label, `${expected[s.thread]} ý kiến`);
+      }
+      assert.equal(requests.length, 1, "one request for the page");
+      const [r] = requests;
+      assert.equal(r.method, "POST");
+      assert.equal(r.url.pathname, "/count");
+      assert.deepEqual(JSON.parse(r.body), threads, "the JSON array of uris Isso counts, in the page's order");
+      assert.deepEqual(problems.pageErrors, []);
+      assert.deepEqual(problems.consoleErrors, []);
+      assert.deepEqual(problems.warnings, []);
+    } finally {
+      await context.close();
     }
   });
 });

@@ -6,14 +6,23 @@
 // throwaway PostgreSQL cluster are installed and started by e2e/servers/waline.mjs
 // (pinned; skipped, loudly, where that cannot be done), and seeded with 200
 // comments through Waline's own API.
+//
+// The reader's actions the adapter describes: Thích and taking it back (Waline's
+// PUT {"like": true|false}) and the listing page's counts (ykien-count.js with
+// the adapter's `count`). Editing, deleting and reporting need a signed-in Waline
+// user, and on PostgreSQL Waline keeps no order but newest first (shown below):
+// the adapter offers none of those; an adapter with the other orders (for a
+// storage that keeps them) is driven too.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { launch } from "./browser.mjs";
-import { checkSiteDir, siteDirFromEnv } from "./servers/paths.mjs";
+import { checkSiteDir, siteDirFromEnv, REPO_ROOT } from "./servers/paths.mjs";
 import { startSite } from "./servers/site.mjs";
 import { ensureWaline, startWaline, seedThread } from "./servers/waline.mjs";
-import { assertTime, htmlText, loadAll, loaded, openWidget, ownWait, skipBanner, snapshot, until, TIMEOUT } from "./servers/widget-page.mjs";
+import { assertTime, htmlText, listingCounts, loadAll, loaded, openWidget, ownElement, ownWait, skipBanner, snapshot, until, TIMEOUT } from "./servers/widget-page.mjs";
 
 const SITE_DIR = siteDirFromEnv();
 const THREAD = "/tin/duong-ven-song-may.html";
@@ -206,6 +215,206 @@ describe("Waline 1.39.3 (PostgreSQL) through adapters/waline.json", { skip: inst
       assert.ok(requests.filter((r) => r.method === "GET").every((r) => r.headers.authorization === `Bearer ${token.data.token}`));
       const calls = await p.evaluate(() => window.__headerCalls);
       assert.ok(calls.some((c) => c.startsWith("POST ")) && calls.some((c) => c.startsWith("GET ")), JSON.stringify(calls));
+    } finally {
+      await context.close();
+    }
+  });
+  /// The comment `id` as Waline lists it for `thread`.
+  const stored = async (thread, id) =>
+    (await waline.all(thread)).data.flatMap((t) => [t, ...t.children]).find((c) => String(c.objectId) === String(id));
+
+  test("Thích, then un-Thích: at once on screen, Waline counts 1 then 0; kept on this device across a reload", async () => {
+    const thread = "/tin/thich.html";
+    const liked = await waline.post(thread, { comment: "Bài viết rất hữu ích", nick: "An" });
+    await waline.post(thread, { comment: "Cần thêm số liệu", nick: "Bình" });
+    const { context, page: p, problems, requests, w } = await openWidget(browser, page({ thread }), { apiOrigin: waline.api });
+    try {
+      await loaded(w, 2);
+      let like = await ownWait(w, liked.objectId, "button.comment-like");
+      let count = like.locator(".comment-like-count");
+      assert.equal((await like.textContent()).trim(), "Thích");
+      assert.equal(await like.getAttribute("aria-pressed"), "false");
+      assert.equal(await count.count(), 0, "no count for 0");
+      // The answer read before the reload (a like still in flight when the page goes
+      // is taken back on this device).
+      const answered = p.waitForEvent("requestfinished", (r) => r.method() === "PUT");
+      await like.click();
+      assert.equal(await like.getAttribute("aria-pressed"), "true", "pressed at once");
+      await until(async () => (await count.textContent().catch(() => "")) === "1", "the count 1");
+      const put = await until(() => requests.find((r) => r.method === "PUT"), "the like request");
+      assert.equal(put.url.pathname, `/api/comment/${liked.objectId}`);
+      assert.equal(put.url.searchParams.get("lang"), "vi-VN");
+      assert.deepEqual(JSON.parse(put.body), { like: true }, "exactly what Waline takes from a reader");
+      assert.match(put.headers["content-type"], /^application\/json/);
+      await until(async () => (await stored(thread, liked.objectId))?.like === 1, "Waline: like 1");
+      await answered;
+
+      await p.reload();
+      await loaded(w, 2);
+      // Found again by id: posted within a second, the two may come in either order.
+      like = await ownWait(w, liked.objectId, "button.comment-like");
+      count = like.locator(".comment-like-count");
+      assert.equal(await like.getAttribute("aria-pressed"), "true", "remembered on this device");
+      assert.equal(await count.textContent(), "1", "Waline's count, from its list");
+
+      await like.click();
+      await until(async () => (await like.getAttribute("aria-pressed")) === "false", "not pressed");
+      const back = await until(() => requests.filter((r) => r.method === "PUT")[1], "the unlike request");
+      assert.equal(back.url.pathname, `/api/comment/${liked.objectId}`);
+      assert.deepEqual(JSON.parse(back.body), { like: false });
+      await until(async () => (await stored(thread, liked.objectId))?.like === 0, "Waline: like 0");
+      await until(async () => (await count.count()) === 0, "no count shown for 0");
+      assert.deepEqual(problems.pageErrors, []);
+      assert.deepEqual(problems.consoleErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  /// Three comments on `thread`, minutes apart (Waline keeps times to the second),
+  /// liked by other readers: the second most, then the third, then the first.
+  async function sortable(thread) {
+    const made = [];
+    for (const [text, minutes] of [["Ý kiến thứ nhất", 30], ["Ý kiến thứ hai", 20], ["Ý kiến thứ ba", 10]]) {
+      const c = await waline.post(thread, { comment: text, nick: "An" });
+      waline.db.psql(`UPDATE wl_comment SET insertedAt = insertedAt - interval '${minutes} minutes' WHERE id = ${Number(c.objectId)}`);
+      made.push(c);
+    }
+    const [first, second, third] = made;
+    for (const [c, n] of [[second, 3], [third, 2], [first, 1]]) for (let i = 0; i < n; i++) await waline.like(c.objectId);
+    return made;
+  }
+
+  /// The top-level bodies Waline itself answers for `sortBy`.
+  const walineOrder = async (thread, sortBy) => {
+    const res = await fetch(`${waline.api}/api/comment?path=${encodeURIComponent(thread)}&sortBy=${sortBy}&lang=vi-VN`);
+    return (await res.json()).data.data.map((c) => htmlText(c.comment));
+  };
+
+  test("orders: newest only, since Waline 1.39.3 on PostgreSQL orders neither insertedAt_asc nor like_desc", async () => {
+    const thread = "/tin/thu-tu.html";
+    const [first] = await sortable(thread);
+    const unliked = await waline.post(thread, { comment: "Ý kiến chưa ai thích", nick: "Lan" });
+    waline.db.psql(`UPDATE wl_comment SET insertedAt = insertedAt - interval '5 minutes' WHERE id = ${Number(unliked.objectId)}`);
+    const oldest = ["Ý kiến thứ nhất", "Ý kiến thứ hai", "Ý kiến thứ ba", "Ý kiến chưa ai thích"];
+    assert.deepEqual(await walineOrder(thread, "insertedAt_desc"), [...oldest].reverse(), "newest first: Waline orders by insertedAt DESC");
+    // insertedAt_asc sends no ORDER BY: the table's own order, which every like rewrites.
+    await waline.like(first.objectId);
+    assert.notDeepEqual(await walineOrder(thread, "insertedAt_asc"), oldest, "Waline now orders insertedAt_asc: offer Cũ nhất in adapters/waline.json");
+    // like_desc: a comment nobody has liked has a NULL like, which PostgreSQL puts first.
+    assert.equal((await walineOrder(thread, "like_desc"))[0], "Ý kiến chưa ai thích", "Waline now puts unliked comments last: offer Quan tâm nhất");
+
+    const { context, problems, w } = await openWidget(browser, page({ thread }), { apiOrigin: waline.api });
+    try {
+      await loaded(w, 4);
+      assert.equal(await w.host.locator(".comments-sort").count(), 0, "no sort control: one order");
+      const bodies = (await w.host.locator("ol.comment-list > li.comment > .comment-body").allTextContents()).map((t) => t.trim());
+      assert.deepEqual(bodies, [...oldest].reverse());
+      assert.deepEqual(problems.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("an adapter offering Waline's three orders (a storage that keeps them): the pills, reordered, the matching sortBy", async () => {
+    const thread = "/tin/sap-xep.html";
+    await sortable(thread);
+    const shipped = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "adapters/waline.json"), "utf8"));
+    const adapter = JSON.stringify({ ...shipped, sort: { newest: {}, oldest: { sortBy: "insertedAt_asc" }, top: { sortBy: "like_desc" } } });
+    const { context, page: p, problems, requests, w } = await openWidget(browser, page({ thread, adapter }), { apiOrigin: waline.api });
+    try {
+      await loaded(w, 3);
+      const bodies = async () => (await w.host.locator("ol.comment-list > li.comment > .comment-body").allTextContents()).map((t) => t.trim());
+      assert.deepEqual(await bodies(), ["Ý kiến thứ ba", "Ý kiến thứ hai", "Ý kiến thứ nhất"], "newest first, Waline's default");
+      const options = w.host.locator("button.comments-sort-option");
+      assert.deepEqual(await options.allInnerTexts(), ["Quan tâm nhất", "Mới nhất", "Cũ nhất"]);
+      assert.equal(await options.nth(1).getAttribute("aria-pressed"), "true");
+      const lists = () => requests.filter((r) => r.method === "GET" && r.url.pathname === "/api/comment");
+      assert.deepEqual(lists().map((r) => r.url.searchParams.getAll("sortBy")), [["insertedAt_desc"]]);
+
+      await options.nth(0).click();
+      await until(async () => (await bodies())[0] === "Ý kiến thứ hai", "most liked first");
+      assert.deepEqual(await bodies(), ["Ý kiến thứ hai", "Ý kiến thứ ba", "Ý kiến thứ nhất"]);
+      assert.deepEqual(lists().at(-1).url.searchParams.getAll("sortBy"), ["like_desc"], "one sortBy, replaced");
+      const likes = await w.host.locator("ol.comment-list > li.comment .comment-like-count").allTextContents();
+      assert.deepEqual(likes, ["3", "2", "1"], "Waline's like counts");
+
+      // Cũ nhất: asked for; shown as Waline answers it (on PostgreSQL not oldest
+      // first, see the test above).
+      await options.nth(2).click();
+      await until(async () => (await options.nth(2).getAttribute("aria-pressed")) === "true" && lists().length === 3, "oldest asked for");
+      assert.deepEqual(lists().at(-1).url.searchParams.getAll("sortBy"), ["insertedAt_asc"]);
+      const asc = await walineOrder(thread, "insertedAt_asc");
+      await until(async () => JSON.stringify(await bodies()) === JSON.stringify(asc), "Waline's insertedAt_asc order");
+
+      await options.nth(1).click();
+      await until(async () => (await bodies())[0] === "Ý kiến thứ ba", "newest again");
+      assert.deepEqual(lists().at(-1).url.searchParams.getAll("sortBy"), ["insertedAt_desc"]);
+      // The reader's choice is kept for the site.
+      await options.nth(0).click();
+      await until(async () => (await options.nth(0).getAttribute("aria-pressed")) === "true", "top pressed");
+      await p.reload();
+      await loaded(w, 3);
+      await until(async () => (await options.nth(0).getAttribute("aria-pressed")) === "true", "remembered");
+      await until(async () => (await bodies())[0] === "Ý kiến thứ hai", "most liked first after the reload");
+      assert.deepEqual(problems.pageErrors, []);
+      assert.deepEqual(problems.consoleErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("no Vi phạm, Sửa or Xóa: Waline takes those only from a signed-in user", async () => {
+    const thread = "/tin/khong-sua.html";
+    await waline.post(thread, { comment: "Ý kiến của người khác", nick: "Hà" });
+    const { context, problems, requests, w } = await openWidget(browser, page({ thread }), { apiOrigin: waline.api });
+    try {
+      await loaded(w, 1);
+      const form = await ownWait(w, null, "form.composer");
+      await form.locator("textarea.composer-body").fill("Ý kiến của tôi");
+      await form.locator("button.composer-send").click();
+      const mine = await until(async () => (await snapshot(w)).find((c) => c.body === "Ý kiến của tôi"), "the new comment");
+      assert.equal((await snapshot(w)).length, 2);
+      for (const sel of ["button.comment-report", "button.comment-edit", "button.comment-delete"]) {
+        assert.equal(await w.host.locator(sel).count(), 0, `no ${sel}`);
+      }
+      assert.ok(await ownElement(w, mine.id, "button.comment-like"), "Thích is there, on one's own comment too");
+      assert.deepEqual(requests.filter((r) => !["GET", "POST"].includes(r.method)), [], "nothing but the list and the post");
+      assert.deepEqual(problems.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the listing page: ykien-count.js with the adapter's `count` fills every count from one request, as Waline counts", async () => {
+    const odd = "/tin/bài viết?số=1&trang=2.html";
+    await waline.post(odd, { comment: "Một ý kiến ở bài có tên lạ", nick: "An" });
+    const threads = [THREAD, "/tin/thich.html", "/tin/sap-xep.html", "/tin/chua-co-y-kien.html", odd];
+    const adapter = fs.readFileSync(path.join(REPO_ROOT, "adapters/waline.json"), "utf8");
+    const url = `${site.origin}/listing.html?${new URLSearchParams([["api", waline.api], ["adapter", adapter], ["format", "{n} ý kiến"], ...threads.map((t) => ["thread", t])])}`;
+    const { context, page: p, problems, requests } = await openWidget(browser, url, { apiOrigin: waline.api });
+    try {
+      const shown = await listingCounts(p);
+      const expected = {};
+      for (const t of threads) expected[t] = (await waline.all(t)).count;
+      assert.ok(expected[THREAD] >= 200, "the seeded thread");
+      assert.equal(expected["/tin/chua-co-y-kien.html"], 0);
+      assert.equal(expected[odd], 1);
+      assert.deepEqual(shown.map((s) => s.thread), threads);
+      for (const s of shown) {
+        assert.equal(s.text, `${expected[s.thread]} ý kiến`, `the count of ${s.thread}`);
+        assert.equal(s.label, `${expected[s.thread]} ý kiến`);
+      }
+      assert.equal(requests.length, 1, "one request for the page");
+      const [r] = requests;
+      assert.equal(r.method, "GET");
+      assert.equal(r.url.pathname, "/api/comment");
+      assert.equal(r.url.searchParams.get("type"), "count");
+      assert.equal(r.url.searchParams.get("lang"), "vi-VN");
+      assert.equal(r.url.searchParams.get("url"), threads.join(","), "the threads comma-joined, as Waline's validator splits them");
+      assert.deepEqual(problems.pageErrors, []);
+      assert.deepEqual(problems.consoleErrors, []);
+      assert.deepEqual(problems.warnings, []);
     } finally {
       await context.close();
     }

@@ -42,7 +42,7 @@ export function ensureIsso() {
   return { ok: true };
 }
 
-/// Starts Isso for pages on `siteOrigin`. Returns { api, db, stop(), approve(id), … }.
+/// Starts Isso for pages on `siteOrigin`. Returns { api, db, post(), like(), approve(id), all(), stop() }.
 export async function startIsso({ siteOrigin, moderation = false }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ykien-isso-"));
   const port = await freePort();
@@ -94,16 +94,30 @@ options = strikethrough, superscript
     await new Promise((r) => setTimeout(r, 50));
   }
 
-  /// A comment through Isso's own API, as a reader on the site would post it.
-  async function post(thread, { text, author = null, email = null, website = null, parent = null, title = "Bài thử" }) {
+  /// A comment through Isso's own API, as a reader on the site would post it;
+  /// `from`: that reader's address (Isso reads X-Forwarded-For, one hop), else
+  /// this machine's, the browser's too.
+  async function post(thread, { text, author = null, email = null, website = null, parent = null, title = "Bài thử", from = null }) {
     const res = await fetch(`${api}/new?uri=${encodeURIComponent(thread)}`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Origin: siteOrigin },
+      headers: { "Content-Type": "application/json", Origin: siteOrigin, ...(from ? { "X-Forwarded-For": from } : {}) },
       body: JSON.stringify({ text, author, email, website, parent, title }),
     });
     const body = await res.json().catch(() => null);
     if (res.status !== 201 && res.status !== 202) throw new Error(`Isso POST /new → ${res.status}`);
     return body;
+  }
+
+  /// A like from another reader at `from`. Isso counts one vote per address
+  /// (a /24) and none from the comment's own author. Returns the new count.
+  async function like(id, from) {
+    const res = await fetch(`${api}/id/${id}/like`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Forwarded-For": from },
+      body: "{}",
+    });
+    if (res.status !== 200) throw new Error(`Isso POST /id/${id}/like → ${res.status}`);
+    return (await res.json()).likes;
   }
 
   /// Runs SQL on Isso's database (its moderation is by e-mail link or admin page;
@@ -122,6 +136,7 @@ options = strikethrough, superscript
     db,
     log: () => log,
     post,
+    like,
     approve: (id) => sql("UPDATE comments SET mode = 1 WHERE id = ?", [id]),
     /// Everything Isso lists for `thread`, walked the way Isso's own client would.
     async all(thread) {

@@ -10,6 +10,10 @@
 //     and the widget from a <script data-*> tag, or with mode=mount from
 //     ykien.mount(el, {…, headers: () => ({Authorization: "Bearer <token>"})});
 //   GET /article.js   the page's only script (the CSP forbids inline ones);
+//   GET /listing.html?api=…&adapter=…&thread=…[&thread=…][&format]
+//     a listing page: a teaser per thread with its `[data-ykien-count]` element,
+//     and ykien-count.js with data-api, data-adapter (the inline JSON given) and
+//     data-format;
 //   GET /oauth-services → {"services": []} (Waline asks its OAuth service on every
 //     request; this stands in for the public one, which this network cannot reach).
 import http from "node:http";
@@ -97,6 +101,46 @@ function articlePage(url, apiOrigin) {
   return { html, csp };
 }
 
+/// A listing page: every thread's count from ykien-count.js, under the same CSP.
+function listingPage(url, apiOrigin) {
+  const q = url.searchParams;
+  const api = q.get("api") ?? "";
+  const teasers = q
+    .getAll("thread")
+    .map((t, i) => {
+      const article = `/article.html?${new URLSearchParams({ api, thread: t })}`;
+      return `    <li class="teaser"><a href="${escapeHtml(article)}">Bài ${i + 1}</a>
+      <a class="teaser-count" href="${escapeHtml(article)}#ykien-comments" data-ykien-count="${escapeHtml(t)}">Ý kiến</a></li>`;
+    })
+    .join("\n");
+  const attrs = [["data-api", api], ["data-adapter", q.get("adapter")], ["data-format", q.get("format")]]
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => ` ${k}="${escapeHtml(v)}"`)
+    .join("");
+  const csp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    `connect-src 'self' ${apiOrigin}; base-uri 'self'; form-action 'self'; object-src 'none'`;
+  const html = `<!doctype html>
+<html lang="vi">
+<head>
+  <meta charset="utf-8">
+  <title>Tin mới – Báo Yên Hà</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/styles/demo.css">
+</head>
+<body>
+  <main class="container">
+    <h1>Tin mới</h1>
+    <ol class="teasers">
+${teasers}
+    </ol>
+  </main>
+  <script src="/dist/ykien-count.js" defer${attrs}></script>
+</body>
+</html>`;
+  return { html, csp };
+}
+
 /// Starts the site on `port` (0: any free one). `apiOrigin` is the comment API's
 /// origin for the CSP; it can be set later with `setApiOrigin` (the API's own
 /// config may need this site's origin first).
@@ -114,6 +158,11 @@ export async function startSite({ siteDir, port = 0, apiOrigin = "", handler = n
       const headers = { "Content-Type": TYPES[".html"], "Content-Security-Policy": csp, "Cache-Control": "no-store" };
       if (cookie) headers["Set-Cookie"] = cookie;
       res.writeHead(200, headers);
+      return res.end(html);
+    }
+    if (url.pathname === "/listing.html") {
+      const { html, csp } = listingPage(url, api);
+      res.writeHead(200, { "Content-Type": TYPES[".html"], "Content-Security-Policy": csp, "Cache-Control": "no-store" });
       return res.end(html);
     }
     if (url.pathname === "/article.js") {

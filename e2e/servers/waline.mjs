@@ -93,7 +93,7 @@ CREATE TABLE wl_users (
 `;
 
 /// Starts PostgreSQL and Waline. `oauthUrl`: a URL answering {"services": []}.
-/// Returns { api, db, post(), approve(id), all(path), stop() }.
+/// Returns { api, db, post(), like(id, up), approve(id), all(path), stop() }.
 export async function startWaline({ bin, oauthUrl, audit = false }) {
   const db = await startPostgres({ bin, database: "waline" });
   const schema = path.join(os.tmpdir(), `ykien-waline-${process.pid}-${Date.now()}.sql`);
@@ -171,11 +171,25 @@ export async function startWaline({ bin, oauthUrl, audit = false }) {
     return json.data;
   }
 
+  /// A like (`up`) or its taking back, as Waline's own client sends them (anyone
+  /// may; Waline keeps no voters). Returns the comment's new count.
+  async function like(id, up = true) {
+    const res = await fetch(`${api}/api/comment/${id}?lang=vi-VN`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ like: up }),
+    });
+    const json = await res.json();
+    if (json.errno !== 0) throw new Error(`Waline PUT like → ${JSON.stringify(json)}`);
+    return json.data.like;
+  }
+
   return {
     api,
     db,
     log: () => log,
     post,
+    like,
     approve: (id) => db.psql(`UPDATE wl_comment SET status = 'approved' WHERE id = ${Number(id)}`),
     /// Everything Waline lists for `thread` ({count, data}), page by page (Waline
     /// takes at most 100 a page).

@@ -1,7 +1,7 @@
 // Driving the widget on a page in Chromium, for the third-party API suites
 // (e2e/isso*.test.mjs, e2e/waline*.test.mjs): what the reader sees, comment by
-// comment, and the waits that go with it. The DOM contract is the one
-// e2e/adapters.test.mjs documents.
+// comment, the counts on a listing page, and the waits that go with them. The
+// DOM contract is the one e2e/adapters.test.mjs documents.
 import assert from "node:assert/strict";
 
 export const TIMEOUT = 15_000;
@@ -118,4 +118,17 @@ export function assertTime(shown, expectedMs) {
 export function skipBanner(what, reason) {
   const line = "#".repeat(78);
   console.error(`\n${line}\n# SKIPPED: ${what}\n# ${reason}\n${line}\n`);
+}
+
+/// A listing page's counts once ykien-count.js has filled every element (it sets
+/// the label with the text): [{ thread, text, label }] in document order.
+export async function listingCounts(page) {
+  await page.waitForFunction(
+    () => [...document.querySelectorAll("[data-ykien-count]")].every((el) => el.hasAttribute("aria-label")),
+    null,
+    { timeout: TIMEOUT },
+  );
+  return page.$$eval("[data-ykien-count]", (els) =>
+    els.map((el) => ({ thread: el.getAttribute("data-ykien-count"), text: el.textContent, label: el.getAttribute("aria-label") })),
+  );
 }

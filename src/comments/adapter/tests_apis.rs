@@ -695,3 +695,161 @@ fn length_limits_fields_and_ok_when_are_validated() {
         Created::Published(Some(_))
     ));
 }
+
+fn action_input(body: &str) -> ActionInput {
+    ActionInput {
+        device: "a".repeat(16),
+        body: body.to_owned(),
+        ..ActionInput::default()
+    }
+}
+
+fn likes_of(done: Done) -> Option<u64> {
+    match done {
+        Done::Ok { likes, .. } => likes,
+        other => panic!("expected Ok, got {other:?}"),
+    }
+}
+
+#[test]
+fn isso_likes_one_way_and_edits_and_deletes_by_its_cookie() {
+    let a = isso();
+    let f = a.features();
+    assert!(f.like && !f.unlike, "one-way: Isso has no unlike");
+    assert!(f.edit && f.delete && !f.report);
+    assert_eq!(f.sorts, vec![Sort::Oldest], "one order: no sort control");
+    let (api, seven) = ("http://127.0.0.1:8080/", id("7", true));
+    let ctx = page_context();
+    let req =
+        |kind, body| a.action_request(kind, api, "/a", &seven, &action_input(body), 0.0, &ctx);
+    assert!(req(ActionKind::Unlike, "").is_none());
+    assert!(req(ActionKind::Report, "").is_none());
+
+    // Isso's CSRF check refuses a request that is not application/json.
+    let like = req(ActionKind::Like, "").expect("like");
+    assert_eq!(
+        (like.method.as_str(), like.url.as_str()),
+        ("POST", "http://127.0.0.1:8080/id/7/like")
+    );
+    assert_eq!(like.body.as_deref(), Some("{}"));
+    assert!(like
+        .headers
+        .contains(&("Content-Type".to_owned(), "application/json".to_owned())));
+    // Counted, and refused (the author's address, or a second vote): 200 both times.
+    assert_eq!(
+        likes_of(a.read_done(ActionKind::Like, 200, r#"{"likes": 3, "dislikes": 0}"#)),
+        Some(3)
+    );
+    let refused = r#"{"likes": 2, "dislikes": 0, "message": "Upvote denied because a vote has already been registered for this remote address: 127.0.0.0"}"#;
+    assert_eq!(
+        likes_of(a.read_done(ActionKind::Like, 200, refused)),
+        Some(2)
+    );
+    let (listed, _) = a
+        .read_list_at(&json(ISSO_PAGE), &no_header, &Page::First, api)
+        .expect("list");
+    assert_eq!(listed.comments[0].likes, Some(0), "comment.likes");
+
+    let edit = req(ActionKind::Edit, "Viết **đúng**").expect("edit");
+    assert_eq!(
+        (edit.method.as_str(), edit.url.as_str()),
+        ("PUT", "http://127.0.0.1:8080/id/7")
+    );
+    same_body(edit.body.as_deref(), r#"{"text": "Viết **đúng**"}"#);
+    // PUT /id/2 from Isso 0.14: the comment as rendered, with `modified`.
+    let answer = r#"{"id": 2, "parent": null, "created": 1796174733.254687, "modified": 1796174734.1870253,
+        "mode": 1, "text": "<p>Viết <strong>đúng</strong></p>", "author": "Khách", "website": "", "likes": 0, "dislikes": 0}"#;
+    match a.read_done(ActionKind::Edit, 200, answer) {
+        Done::Ok {
+            comment: Some(c), ..
+        } => {
+            assert_eq!(
+                c.body,
+                Body::Html("<p>Viết <strong>đúng</strong></p>".into())
+            );
+            let edited = c.edited_ms.expect("Đã sửa, from `modified`");
+            assert!((edited - 1_796_174_734_187.0).abs() < 1.0, "{edited}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        a.read_done(ActionKind::Edit, 403, "<h1>Forbidden</h1>"),
+        Done::Failed { status: 403, .. }
+    ));
+
+    let delete = req(ActionKind::Delete, "").expect("delete");
+    assert_eq!(
+        (
+            delete.method.as_str(),
+            delete.url.as_str(),
+            delete.body.as_deref()
+        ),
+        ("DELETE", "http://127.0.0.1:8080/id/7", None)
+    );
+    assert!(!delete
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-type")));
+    assert!(matches!(
+        a.read_done(ActionKind::Delete, 200, "null"),
+        Done::Ok { comment: None, .. }
+    ));
+    let kept = r#"{"id": 7, "parent": null, "created": 1.5, "modified": 2.5, "mode": 4, "text": "", "author": null,
+        "website": null, "likes": 0, "dislikes": 0, "notification": 0}"#;
+    match a.read_done(ActionKind::Delete, 200, kept) {
+        Done::Ok {
+            comment: Some(c), ..
+        } => assert_eq!(c.status, Status::Deleted),
+        other => panic!("{other:?}"),
+    }
+    // No token: the browser holds Isso's cookie; the window is Isso's max-age.
+    assert_eq!(
+        a.edit_grant(&json(answer), 1000.0),
+        Some((String::new(), 1000.0 + 900_000.0))
+    );
+}
+
+#[test]
+fn waline_likes_and_takes_back_and_offers_newest_only() {
+    let a = waline();
+    let f = a.features();
+    assert!(f.like && f.unlike);
+    assert!(
+        !f.edit && !f.delete && !f.report,
+        "those need a signed-in Waline user"
+    );
+    assert_eq!(
+        f.sorts,
+        vec![Sort::Newest],
+        "Waline on PostgreSQL keeps no other order"
+    );
+    let (api, five) = ("http://127.0.0.1:8360", id("5", true));
+    let ctx = page_context();
+    for (kind, body) in [
+        (ActionKind::Like, r#"{"like": true}"#),
+        (ActionKind::Unlike, r#"{"like": false}"#),
+    ] {
+        let r = a
+            .action_request(kind, api, "/a", &five, &action_input(""), 0.0, &ctx)
+            .expect("like");
+        assert_eq!(r.method, "PUT");
+        same_url(&r.url, "http://127.0.0.1:8360/api/comment/5?lang=vi-VN");
+        same_body(r.body.as_deref(), body);
+    }
+    // PUT /api/comment/1 from Waline 1.39.3: errno 0 and the comment, `like` counted.
+    let answer = r#"{"errno": 0, "errmsg": "", "data": {"id": 1, "comment": "<p>xin chào</p>\n", "nick": "A",
+        "status": "approved", "like": 1, "url": "/a", "objectId": 1, "time": 1796175977000}}"#;
+    assert_eq!(
+        likes_of(a.read_done(ActionKind::Like, 200, answer)),
+        Some(1)
+    );
+    let refused = r#"{"errno": 1000, "errmsg": "Lỗi", "data": ""}"#;
+    assert_eq!(
+        a.read_done(ActionKind::Like, 200, refused),
+        Done::Failed {
+            status: 200,
+            message: Some("Lỗi".to_owned())
+        }
+    );
+    assert!(a.edit_grant(&json(answer), 0.0).is_none());
+}

@@ -22,8 +22,9 @@ use crate::comments::thread::Node;
 use crate::comments::times::{format_relative, time_strings};
 use crate::i18n::{is_guest_name, show_replies, Lang};
 
-/// Sanitized HTML bodies by comment id: built once, reused on every render.
-pub type BodyCache = Rc<RefCell<HashMap<Id, Option<web_sys::Element>>>>;
+/// Sanitized HTML bodies by comment id, with a hash of the HTML each was built from:
+/// built once, reused on every render until the body changes (an edit).
+pub type BodyCache = Rc<RefCell<HashMap<Id, (u64, Option<web_sys::Element>)>>>;
 
 /// Which replies of the top-level comments are shown.
 pub struct Collapse<'a> {
@@ -339,19 +340,26 @@ pub fn author_name(comment: &Comment, lang: Lang) -> String {
     }
 }
 
-/// The sanitized body, built once per comment. Sanitizing runs outside the cache's
-/// borrow: it calls into the DOM, and nothing may hold a borrow across such calls.
+/// The sanitized body, built once per comment and again when its HTML changes (the
+/// API's copy after an edit). Sanitizing runs outside the cache's borrow: it calls
+/// into the DOM, and nothing may hold a borrow across such calls.
 fn cached_body(cache: &BodyCache, comment: &Comment) -> Option<web_sys::Element> {
-    if let Some(hit) = cache
-        .try_borrow()
-        .ok()
-        .and_then(|c| c.get(&comment.id).cloned())
-    {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    if let Body::Html(html) = &comment.body {
+        html.hash(&mut hasher);
+    }
+    let from = hasher.finish();
+    if let Some(hit) = cache.try_borrow().ok().and_then(|c| {
+        c.get(&comment.id)
+            .filter(|(h, _)| *h == from)
+            .map(|(_, el)| el.clone())
+    }) {
         return hit;
     }
     let built = sanitized(&comment.body);
     if let Ok(mut c) = cache.try_borrow_mut() {
-        c.insert(comment.id.clone(), built.clone());
+        c.insert(comment.id.clone(), (from, built.clone()));
     }
     built
 }
