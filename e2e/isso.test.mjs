@@ -375,8 +375,9 @@ describe("Isso 0.14 through adapters/isso.json", { skip: install.ok ? false : in
       // Sửa: Isso's PUT, with the cookie Isso set on the post.
       await (await ownElement(w, mine.id, "button.comment-edit")).click();
       const box = await ownWait(w, mine.id, "form.comment-edit-form textarea");
-      // Isso lists only its rendered HTML, not the text as written: the box starts empty.
-      assert.equal(await box.inputValue(), "");
+      // Isso lists only its rendered HTML, not the text as written: the box starts
+      // from the text of that HTML.
+      assert.equal(await box.inputValue(), "Viết sai chính tả");
       await box.fill("Viết **đúng** chính tả");
       await (await ownElement(w, mine.id, "button.comment-edit-save")).click();
       const fixed = await until(async () => (await snapshot(w)).find((c) => c.id === mine.id && c.body === "Viết đúng chính tả"), "the edited comment");
