@@ -3,6 +3,9 @@
 // comment, the counts on a listing page, and the waits that go with them. The
 // DOM contract is the one e2e/adapters.test.mjs documents.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { ADAPTERS_DIR } from "./paths.mjs";
 
 export const TIMEOUT = 15_000;
 
@@ -131,4 +134,25 @@ export async function listingCounts(page) {
   return page.$$eval("[data-ykien-count]", (els) =>
     els.map((el) => ({ thread: el.getAttribute("data-ykien-count"), text: el.textContent, label: el.getAttribute("aria-label") })),
   );
+}
+
+/// The site's listing page with ykien-count.js configured for a third-party API by
+/// one of the shipped adapters (inline, as the count script takes it), "{n} ý kiến".
+export function listingUrl(site, api, adapterFile, threads) {
+  const adapter = fs.readFileSync(path.join(ADAPTERS_DIR, adapterFile), "utf8");
+  const params = [["api", api], ["adapter", adapter], ["format", "{n} ý kiến"], ...threads.map((t) => ["thread", t])];
+  return `${site.origin}/listing.html?${new URLSearchParams(params)}`;
+}
+
+/// The counts shown, in the page's order, are `expected` (thread → count), each as
+/// text and label; the page had no errors or warnings.
+export function assertListing(shown, threads, expected, problems) {
+  assert.deepEqual(shown.map((s) => s.thread), threads);
+  for (const s of shown) {
+    assert.equal(s.text, `${expected[s.thread]} ý kiến`, `the count of ${s.thread}`);
+    assert.equal(s.label, `${expected[s.thread]} ý kiến`);
+  }
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.consoleErrors, []);
+  assert.deepEqual(problems.warnings, []);
 }

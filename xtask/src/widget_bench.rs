@@ -32,7 +32,8 @@ pub fn run(root: &Path, baseline: &str) -> Result<(), String> {
     let site = site::assemble_site(root)?;
     let exe = server::build(root)?;
     let baseline_dist = baseline_dist(root, baseline)?;
-    let baseline_site = assemble_baseline_site(root, &baseline_dist)?;
+    let baseline_site =
+        site::assemble_site_with(root, &baseline_dist, &root.join("target/site-baseline"))?;
     run_cmd(
         Command::new("node")
             .current_dir(root)
@@ -138,7 +139,7 @@ fn baseline_dist(root: &Path, commit: &str) -> Result<PathBuf, String> {
     if partial.exists() {
         fs::remove_dir_all(&partial).map_err(|e| format!("cleaning {}: {e}", partial.display()))?;
     }
-    copy_dir(&worktree.join("dist"), &partial)?;
+    site::copy_dir(&worktree.join("dist"), &partial)?;
     precompress(&partial)?;
     fs::rename(&partial, &kept).map_err(|e| format!("renaming {}: {e}", partial.display()))?;
     Ok(kept)
@@ -211,37 +212,6 @@ fn precompress(dist: &Path) -> Result<(), String> {
                     .map_err(|e| format!("brotli {name}: {e}"))?;
             }
             fs::write(&br_path, br).map_err(|e| format!("writing {}: {e}", br_path.display()))?;
-        }
-    }
-    Ok(())
-}
-
-/// `target/site-baseline/`: the current site's page files (as site.rs assembles
-/// them) with the baseline's `dist/`, so only the widget differs.
-fn assemble_baseline_site(root: &Path, dist: &Path) -> Result<PathBuf, String> {
-    let site = root.join("target/site-baseline");
-    if site.exists() {
-        fs::remove_dir_all(&site).map_err(|e| format!("cleaning {}: {e}", site.display()))?;
-    }
-    for dir in ["styles", "demo"] {
-        copy_dir(&root.join(dir), &site.join(dir))?;
-    }
-    copy_dir(dist, &site.join("dist"))?;
-    fs::copy(root.join("index.html"), site.join("index.html"))
-        .map_err(|e| format!("copying index.html: {e}"))?;
-    Ok(site)
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    fs::create_dir_all(to).map_err(|e| format!("creating {}: {e}", to.display()))?;
-    let entries = fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if path.is_dir() {
-            copy_dir(&path, &dest)?;
-        } else {
-            fs::copy(&path, &dest).map_err(|e| format!("copying {}: {e}", path.display()))?;
         }
     }
     Ok(())
