@@ -2,6 +2,7 @@
 //! when `YKIEN_TEST_DATABASE_URL` is set, against PostgreSQL (each test in
 //! its own fresh database, so the suite runs in parallel).
 
+#[macro_use]
 mod common;
 
 use std::time::Duration;
@@ -10,28 +11,6 @@ use common::{error_code, Backend, TestServer};
 use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-/// Generates `sqlite::NAME` and `postgres::NAME` tests for each scenario.
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::Backend::Sqlite).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::Backend::Postgres).await
-                }
-            )*
-        }
-    };
-}
 
 suite!(
     list_paging_cursor_total,

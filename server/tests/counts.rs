@@ -6,25 +6,13 @@
 //! thread's published rows, and the API's `total` and `/counts` say the
 //! same. On SQLite and, with YKIEN_TEST_DATABASE_URL, on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use common::{Backend, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use ykien_server::db::Action;
-
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await }
-        )* }
-    };
-}
 
 suite!(
     stored_counts_follow_every_write,

@@ -5,6 +5,7 @@
 //! SMTP sink, Python's aiosmtpd, installed under target/ on first use). Every
 //! scenario runs on SQLite and, with YKIEN_TEST_DATABASE_URL, on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use std::collections::HashMap;
@@ -16,19 +17,6 @@ use reqwest::header::{HeaderMap, SET_COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use ykien_server::db::Action;
-
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await }
-        )* }
-    };
-}
 
 suite!(
     mode_first_trusts_a_network_after_one_approval,

@@ -3,6 +3,7 @@
 //! schema must be applied once. Also: a database made by the first runner
 //! (schema version 1 only) upgrades without re-running 0001.
 
+#[macro_use]
 mod common;
 
 use std::process::{Child, Command, Stdio};
@@ -164,20 +165,7 @@ async fn legacy_database_upgrades(backend: Backend) {
     again.close().await;
 }
 
-macro_rules! both {
-    ($($name:ident),*) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await }
-        )* }
-    };
-}
-
-both!(
+suite!(
     concurrent_process_starts,
     concurrent_in_process_connects,
     legacy_database_upgrades

@@ -10,6 +10,7 @@
 //! the same scenarios on one SQLite file shared by two processes on this
 //! host, which exercises the WAL-index stamp of `cache.rs` across processes.
 
+#[macro_use]
 mod common;
 
 use std::collections::HashMap;
@@ -21,20 +22,7 @@ use std::time::{Duration, Instant};
 use common::Backend;
 use serde_json::{json, Value};
 
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await }
-        )* }
-    };
-}
-
-both!(
+suite!(
     no_stale_page_across_processes,
     idempotent_retries_across_processes_store_once,
     kill9_of_one_process_under_load

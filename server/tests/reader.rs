@@ -4,6 +4,7 @@
 //! Every scenario runs on SQLite and, with YKIEN_TEST_DATABASE_URL, on
 //! PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use std::time::Duration;
@@ -12,19 +13,6 @@ use common::{error_code, Backend, TestServer};
 use reqwest::header::{self, HeaderMap};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await }
-        )* }
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await }
-        )* }
-    };
-}
 
 suite!(
     new_fields_on_every_comment,

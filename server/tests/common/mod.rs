@@ -201,3 +201,19 @@ pub async fn split(res: reqwest::Response) -> (StatusCode, HeaderMap, Value) {
 pub fn error_code(v: &Value) -> &str {
     v["error"]["code"].as_str().unwrap_or("<no error code>")
 }
+
+/// Each named `async fn name(backend: Backend)` of the test file as two tests,
+/// `sqlite::name` and `postgres::name` (skipped with a notice without PostgreSQL).
+#[allow(unused_macros)]
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Backend::Sqlite).await }
+        )* }
+        mod postgres { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Backend::Postgres).await }
+        )* }
+    };
+}
