@@ -7,8 +7,9 @@ use wasm_bindgen::JsCast;
 
 /// Writes `n` into the page's count elements for `thread`, in their own
 /// `data-ykien-count-format` ("{n} ý kiến"; "{n}" when none), as text, as
-/// `ykien-count.js` does.
-pub fn publish(thread: &str, n: u64) {
+/// `ykien-count.js` does, with the same label (an earlier label of that script's
+/// would otherwise go on reading the old count).
+pub fn publish(thread: &str, n: u64, lang: crate::i18n::Lang) {
     let Some(doc) = crate::platform::dom::document() else {
         return;
     };
@@ -31,5 +32,11 @@ pub fn publish(thread: &str, n: u64) {
             .filter(|f| f.contains("{n}"))
             .unwrap_or_else(|| "{n}".to_owned());
         el.set_text_content(Some(&format.replace("{n}", &n.to_string())));
+        let label = match lang {
+            crate::i18n::Lang::Vi => format!("{n} ý kiến"),
+            crate::i18n::Lang::En if n == 1 => "1 comment".to_owned(),
+            crate::i18n::Lang::En => format!("{n} comments"),
+        };
+        let _ = el.set_attribute("aria-label", &label);
     }
 }

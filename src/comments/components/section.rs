@@ -523,6 +523,7 @@ pub fn Section(props: &SectionProps) -> Html {
         let list_ref = list_ref.clone();
         let count = feed.thread.try_borrow().ok().and_then(|t| t.count());
         let thread_id = backend.thread.clone();
+        let lang = ctx.lang;
         use_effect(move || {
             let want = crate::platform::take(&refs.focus_after);
             if let (Some(want), Some(list)) = (want, list_ref.cast::<web_sys::Element>()) {
@@ -530,7 +531,7 @@ pub fn Section(props: &SectionProps) -> Html {
             }
             if let Some(n) = count.filter(|n| refs.published.get() != Some(*n)) {
                 refs.published.set(Some(n));
-                page_count::publish(&thread_id, n);
+                page_count::publish(&thread_id, n, lang);
             }
         });
     }
