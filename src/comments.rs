@@ -8,6 +8,7 @@
 //! loaded part) renders the section.
 
 pub mod adapter;
+pub mod adapter_part;
 pub mod backend;
 pub mod components;
 pub mod draft;

@@ -17,7 +17,6 @@ use crate::comments::adapter::{
     decode_component, ActionInput, ActionKind, Adapter, Context, Created, Credentials, Done, Id,
     ListPage, NewComment, Page, PageExtras, PageFacts, PageSource, Reading, Request, Timeouts,
 };
-use crate::config::{adapter_error, ConfigError};
 use crate::platform::error::LoadError;
 use crate::platform::http::{self, Answer};
 use crate::platform::json;
@@ -42,15 +41,6 @@ impl PartialEq for Backend {
             && self.thread == other.thread
             && self.timeouts == other.timeouts
     }
-}
-
-/// An adapter from its JSON text (inline in `data-adapter`, or a file's content);
-/// `Err` is the console line for the operator, naming the field
-/// (`ykien: data-adapter: list.paging.type: expected …`).
-pub fn adapter_from_text(text: &str) -> Result<Adapter, String> {
-    let value = json::parse(text)
-        .map_err(|e| ConfigError::new("adapter", "valid JSON", Some(&e)).operator_message())?;
-    Adapter::parse(&value).map_err(|e| adapter_error("adapter", &e).operator_message())
 }
 
 /// How the reader is reading the list: the order, a linked comment, how many

@@ -12,7 +12,7 @@ mod section;
 mod sort_control;
 
 pub use comment_list::comment_list;
-pub use comments_app::{CommentsApp, CommentsAppProps, Ctx, Posted};
+pub use comments_app::{CommentsApp, CommentsAppProps, Ctx, Posted, Setup};
 pub use composer::{Composer, ComposerProps};
 pub use edit_form::EditForm;
 pub use report_dialog::ReportDialog;

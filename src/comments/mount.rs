@@ -11,10 +11,14 @@ use std::rc::Rc;
 
 use web_sys::Element;
 
-use super::components::{CommentsApp, CommentsAppProps};
-use crate::config::CommentsConfig;
+use std::cell::RefCell;
+
+use super::adapter_part;
+use super::components::{CommentsApp, CommentsAppProps, Setup};
+use crate::config::{AdapterSource, CommentsConfig, DEFAULT_TIMEOUT_S};
 use crate::i18n::Lang;
 use crate::platform::error::LoadError;
+use crate::platform::http;
 use crate::platform::http::Answer;
 use crate::platform::later::Later;
 
@@ -66,14 +70,73 @@ pub fn mount(args: Box<Args>) -> Result<Box<Mounted>, NotLoaded> {
         lang,
         first,
     } = *args;
-    let props = CommentsAppProps {
-        config,
-        lang,
-        first,
+    let props = {
+        let config = Rc::clone(&config);
+        move |setup| CommentsAppProps {
+            setup,
+            config: Rc::clone(&config),
+            lang,
+            first: first.clone(),
+        }
     };
-    let app = yew::Renderer::<CommentsApp>::with_root_and_props(root, props).render();
+    // The built-in adapter renders at once (`data-load="eager"`: with the first
+    // paint of the module).
+    if config.adapter == AdapterSource::Default {
+        let app = yew::Renderer::<CommentsApp>::with_root_and_props(
+            root,
+            props(Setup::new(&config, None)),
+        )
+        .render();
+        return Ok(Box::new(Mounted {
+            unmount: Box::new(move || app.destroy()),
+        }));
+    }
+    // A site's own adapter is read by its part, which the main part has loaded by
+    // now (for an inline adapter the answer is a few microtasks away, before the
+    // browser paints); an adapter URL is fetched first. Meanwhile the section shows
+    // its loading state.
+    let app =
+        yew::Renderer::<CommentsApp>::with_root_and_props(root, props(Setup::Pending)).render();
+    let app = Rc::new(RefCell::new(Some(app)));
+    {
+        let app = Rc::clone(&app);
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = match config.adapter.clone() {
+                AdapterSource::Url(url) => {
+                    let timeout_ms = config
+                        .timeout_s
+                        .unwrap_or(DEFAULT_TIMEOUT_S)
+                        .saturating_mul(1000);
+                    http::get_text(&url, timeout_ms, None)
+                        .await
+                        .map_err(|e| e.operator_message(&url))
+                }
+                AdapterSource::Inline(text) => Ok(text),
+                AdapterSource::Default => Ok(String::new()),
+            };
+            let adapter = match text {
+                Ok(text) => match adapter_part::read_part(text).await {
+                    Ok(read) => read.0,
+                    Err(NotLoaded) => Err("ykien: the part of the widget that reads \
+                        data-adapter could not be downloaded"
+                        .to_owned()),
+                },
+                Err(message) => Err(message),
+            };
+            // Unmounted meanwhile: nothing to update.
+            if let Ok(mut app) = app.try_borrow_mut() {
+                if let Some(app) = app.as_mut() {
+                    app.update(props(Setup::new(&config, Some(adapter))));
+                }
+            }
+        });
+    }
     Ok(Box::new(Mounted {
-        unmount: Box::new(move || app.destroy()),
+        unmount: Box::new(move || {
+            if let Some(app) = crate::platform::take(&app) {
+                app.destroy();
+            }
+        }),
     }))
 }
 

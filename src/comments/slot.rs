@@ -8,8 +8,10 @@
 //!
 //! Nothing of the adapter machinery is here: it would be in every reader's
 //! download. The reference server's first page has a fixed shape
-//! ([`first_page_url`], checked against the default adapter in a test); another
-//! API's adapter is read by the section itself, which then asks for the page.
+//! ([`first_page_url`], checked against the default adapter in a test). For a
+//! site's own adapter, the part of the module that reads it ([`adapter_part`])
+//! downloads with the section's part; the section reads the adapter, then asks for
+//! the first page itself.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -18,6 +20,7 @@ use gloo_events::EventListener;
 use web_sys::{AbortController, Document, Element};
 
 use super::adapter::{encode_component, Credentials, Request};
+use super::adapter_part;
 use super::held;
 use super::link::PREFIX;
 use super::mount::{self, Args, Mounted};
@@ -113,6 +116,14 @@ fn start(state: &Rc<State>) {
     wasm_bindgen_futures::spawn_local(async move {
         // The section's code downloads while the first page loads.
         let part = Later::spawn(mount::preload());
+        let timeout_ms = state
+            .config
+            .timeout_s
+            .unwrap_or(DEFAULT_TIMEOUT_S)
+            .saturating_mul(1000);
+        // A site's own adapter needs the part that reads it, too.
+        let adapter_part = (state.config.adapter != AdapterSource::Default)
+            .then(|| Later::spawn(adapter_part::preload()));
         // A reader with comments awaiting approval sends their tokens with the first
         // page, one who chose another order asks for it, a link asks for the page
         // around its comment: the section does those itself (it has the code).
@@ -133,10 +144,6 @@ fn start(state: &Rc<State>) {
                 headers: Vec::new(),
                 body: None,
             };
-            let timeout_ms = config
-                .timeout_s
-                .unwrap_or(DEFAULT_TIMEOUT_S)
-                .saturating_mul(1000);
             Later::spawn(async move {
                 http::send(
                     &request,
@@ -149,10 +156,14 @@ fn start(state: &Rc<State>) {
             })
         });
         let loaded = matches!(part.take().await, Some(Ok(())));
+        let adapter_loaded = match adapter_part {
+            Some(part) => matches!(part.take().await, Some(Ok(()))),
+            None => true,
+        };
         if state.gone.get() {
             return;
         }
-        if !loaded {
+        if !loaded || !adapter_loaded {
             not_loaded(&state);
             return;
         }

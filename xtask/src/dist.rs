@@ -66,6 +66,9 @@ pub enum Loads {
     AtOnce,
     /// When the comment section comes near the viewport.
     WithComments,
+    /// With the comments, on a page that configures its own adapter
+    /// (`data-adapter`): the part that reads it.
+    WithAdapter,
     /// On listing pages, instead of the widget (`ykien-count.js`).
     Listing,
     /// Only on a misconfigured page (the operator notice).
@@ -77,6 +80,7 @@ impl Loads {
         match self {
             Loads::AtOnce => "at once",
             Loads::WithComments => "with the comments",
+            Loads::WithAdapter => "with a site's adapter",
             Loads::Listing => "on listing pages",
             Loads::OnMistakes => "on a misconfigured page",
         }
@@ -86,6 +90,7 @@ impl Loads {
         [
             Loads::AtOnce,
             Loads::WithComments,
+            Loads::WithAdapter,
             Loads::Listing,
             Loads::OnMistakes,
         ]
@@ -118,15 +123,30 @@ pub struct Totals {
 }
 
 impl Report {
-    /// What a reader downloads before the comment section (`false`) or with it.
+    /// What a reader downloads before the comment section (`false`) or with it, on
+    /// a page with the built-in adapter (the reference server's).
     pub fn totals(&self, with_comments: bool) -> Totals {
+        self.sum(|loads| match loads {
+            Loads::AtOnce => true,
+            Loads::WithComments => with_comments,
+            Loads::WithAdapter | Loads::Listing | Loads::OnMistakes => false,
+        })
+    }
+
+    /// What a reader of the comments downloads on a page with its own adapter.
+    pub fn totals_own_adapter(&self) -> Totals {
+        self.sum(|loads| {
+            matches!(
+                loads,
+                Loads::AtOnce | Loads::WithComments | Loads::WithAdapter
+            )
+        })
+    }
+
+    fn sum(&self, counted: impl Fn(Loads) -> bool) -> Totals {
         self.files
             .iter()
-            .filter(|f| match f.loads {
-                Loads::AtOnce => true,
-                Loads::WithComments => with_comments,
-                Loads::Listing | Loads::OnMistakes => false,
-            })
+            .filter(|f| counted(f.loads))
             .fold(Totals::default(), |t, f| Totals {
                 raw: t.raw + f.raw,
                 gzip: t.gzip + f.gzip,
@@ -137,11 +157,19 @@ impl Report {
     /// Both budgets, each with what it measured.
     pub fn check_budgets(&self) -> Result<(), String> {
         let mut over = Vec::new();
-        for (with, budget, what) in [
-            (false, BUDGET_BEFORE_COMMENTS, "before the comments"),
-            (true, BUDGET_WITH_COMMENTS, "with the comments"),
+        for (t, budget, what) in [
+            (
+                self.totals(false),
+                BUDGET_BEFORE_COMMENTS,
+                "before the comments",
+            ),
+            (self.totals(true), BUDGET_WITH_COMMENTS, "with the comments"),
+            (
+                self.totals_own_adapter(),
+                BUDGET_WITH_COMMENTS,
+                "with a site's adapter",
+            ),
         ] {
-            let t = self.totals(with);
             if t.gzip > budget {
                 over.push(format!(
                     "{what}: {} bytes gzip, over the {budget} byte budget",
@@ -185,11 +213,19 @@ impl Report {
                 f.brotli
             );
         }
-        for (with, budget, what) in [
-            (false, BUDGET_BEFORE_COMMENTS, "before the comments"),
-            (true, BUDGET_WITH_COMMENTS, "with the comments"),
+        for (t, budget, what) in [
+            (
+                self.totals(false),
+                BUDGET_BEFORE_COMMENTS,
+                "before the comments",
+            ),
+            (self.totals(true), BUDGET_WITH_COMMENTS, "with the comments"),
+            (
+                self.totals_own_adapter(),
+                BUDGET_WITH_COMMENTS,
+                "with a site's adapter",
+            ),
         ] {
-            let t = self.totals(with);
             println!(
                 "{what:<20} {:>10.1} KiB gzip ({:.0} KiB budget), {:>6.1} KiB brotli, {:>6.1} KiB raw",
                 t.gzip as f64 / 1024.0,
@@ -300,6 +336,7 @@ pub fn build(root: &Path) -> Result<Report, String> {
 
     // The lazily loaded parts as wasm-split-cli wrote them: one per split point
     // (`split_<name>.wasm`) and `chunk_<n>.wasm` for code two of them share.
+    let split_js = read(&split_out.join("__wasm_split.js"))?;
     let mut parts = Vec::new();
     for entry in
         fs::read_dir(&split_out).map_err(|e| format!("reading {}: {e}", split_out.display()))?
@@ -315,7 +352,7 @@ pub fn build(root: &Path) -> Result<Report, String> {
         if stem == "ykien" {
             continue;
         }
-        let (role, loads) = part_role(stem)?;
+        let (role, loads) = part_role(stem, &split_js)?;
         let staged = stage.join(&file);
         wasm_opt(&split_out.join(&file), &staged)?;
         let bytes = fs::read(&staged).map_err(|e| format!("reading {file}: {e}"))?;
@@ -339,7 +376,7 @@ pub fn build(root: &Path) -> Result<Report, String> {
             return Err(format!("js/loader.js lost its {marker} marker"));
         }
     }
-    let mut section_loader = read(&split_out.join("__wasm_split.js"))?;
+    let mut section_loader = split_js;
     for part in &parts {
         section_loader =
             fill_section_loader(&section_loader, &part.file, &part.name, &sri(&part.bytes))?;
@@ -435,15 +472,27 @@ struct Part {
 }
 
 /// What a part is for, from wasm-split-cli's name for it: `split_comments` (the
-/// comment section), `split_notice` (the operator notice), `chunk_<n>` (code
-/// shared by both, so it loads with the comments).
-fn part_role(stem: &str) -> Result<(String, Loads), String> {
+/// comment section), `split_adapter` (reading a site's own adapter), `split_notice`
+/// (the operator notice), `chunk_<n>` (code two of them share: it loads with the
+/// first of them that loads, so it counts with the comments if they use it).
+fn part_role(stem: &str, split_js: &str) -> Result<(String, Loads), String> {
     match stem {
         "split_comments" => Ok(("comments".into(), Loads::WithComments)),
+        "split_adapter" => Ok(("adapter".into(), Loads::WithAdapter)),
         "split_notice" => Ok(("notice".into(), Loads::OnMistakes)),
         _ => match stem.strip_prefix("chunk_") {
             Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => {
-                Ok((format!("shared{n}"), Loads::WithComments))
+                let users = chunk_users(split_js, n).ok_or_else(|| {
+                    format!("__wasm_split.js does not say which parts use {stem}.wasm")
+                })?;
+                let loads = if users.contains(&"comments") {
+                    Loads::WithComments
+                } else if users.contains(&"adapter") {
+                    Loads::WithAdapter
+                } else {
+                    Loads::OnMistakes
+                };
+                Ok((format!("shared{n}"), loads))
             }
             _ => Err(format!(
                 "wasm-split-cli wrote {stem}.wasm, a part this build does not know: \
@@ -451,6 +500,15 @@ fn part_role(stem: &str) -> Result<(String, Loads), String> {
             )),
         },
     }
+}
+
+/// The split points that use chunk `n`, from the comment wasm-split-cli writes
+/// above its loader: `/* comments, notice */ const __chunk_3 = …`.
+fn chunk_users<'a>(split_js: &'a str, n: &str) -> Option<Vec<&'a str>> {
+    let at = split_js.find(&format!("const __chunk_{n} = "))?;
+    let before = split_js.get(..at)?.trim_end().strip_suffix("*/")?;
+    let open = before.rfind("/*")?;
+    Some(before.get(open + 2..)?.split(',').map(str::trim).collect())
 }
 
 /// The section loader fetches a part by its hashed name, from any origin, and
@@ -663,6 +721,21 @@ mod tests {
                 loads: Loads::WithComments,
             },
         ]
+    }
+
+    #[test]
+    fn a_chunk_loads_with_the_comments_when_they_use_it() {
+        let js = "/* comments, notice */\nconst __chunk_3 = makeLoad(() => {}, []);\n\
+                  /* adapter, notice */\nconst __chunk_4 = makeLoad(() => {}, []);\n";
+        assert_eq!(chunk_users(js, "3"), Some(vec!["comments", "notice"]));
+        assert_eq!(part_role("chunk_3", js).unwrap().1, Loads::WithComments);
+        assert_eq!(part_role("chunk_4", js).unwrap().1, Loads::WithAdapter);
+        assert_eq!(
+            part_role("split_adapter", js).unwrap().1,
+            Loads::WithAdapter
+        );
+        assert!(part_role("chunk_5", js).is_err());
+        assert!(part_role("split_other", js).is_err());
     }
 
     #[test]

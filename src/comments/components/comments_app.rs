@@ -1,6 +1,7 @@
-//! Comment section root: reads the adapter (fetching it first when it is a URL),
-//! then hands over to the section (`section.rs`). What every part shares is here:
-//! the context, the heading and the loading state.
+//! Comment section root: the backend for the adapter (the main part has read a
+//! site's own adapter by then, see `comments::slot`), then the section
+//! (`section.rs`). What every part shares is here: the context, the heading and the
+//! loading state.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,10 +10,10 @@ use yew::prelude::*;
 
 use super::section::Section;
 use crate::comments::adapter::{Adapter, Comment, Id};
-use crate::comments::backend::{adapter_from_text, Backend};
+use crate::comments::backend::Backend;
 use crate::comments::hooks::use_font_scale;
 use crate::comments::mine::Mine;
-use crate::config::{AdapterSource, CommentsConfig, DEFAULT_TIMEOUT_S};
+use crate::config::CommentsConfig;
 use crate::i18n::{comments_heading, Lang};
 use crate::platform::dom::console_error;
 use crate::platform::error::LoadError;
@@ -21,6 +22,7 @@ use crate::platform::later::Later;
 
 #[derive(Properties)]
 pub struct CommentsAppProps {
+    pub setup: Setup,
     pub config: Rc<CommentsConfig>,
     pub lang: Lang,
     /// The first page, when the main part already asked for it (`comments::slot`);
@@ -30,16 +32,37 @@ pub struct CommentsAppProps {
 
 impl PartialEq for CommentsAppProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.config, &other.config) && self.lang == other.lang
+        Rc::ptr_eq(&self.config, &other.config)
+            && self.lang == other.lang
+            && self.setup == other.setup
     }
 }
 
-/// The backend, once the adapter is read (an adapter URL is fetched first).
+/// The backend, or a broken adapter (the operator was told in the console).
 #[derive(Clone, PartialEq)]
-enum Setup {
+pub enum Setup {
+    /// A site's own adapter is being read (`comments::mount`).
     Pending,
     Ready(Rc<Backend>),
     Broken,
+}
+
+impl Setup {
+    /// For a site's own adapter as read (`Some`), or the built-in one.
+    pub fn new(config: &CommentsConfig, adapter: Option<Result<Adapter, String>>) -> Setup {
+        match adapter.unwrap_or_else(|| Ok(Adapter::default())) {
+            Ok(adapter) => Setup::Ready(Rc::new(Backend::new(
+                adapter,
+                config.api.clone(),
+                config.thread.clone(),
+                config.timeout_s,
+            ))),
+            Err(message) => {
+                console_error(&message);
+                Setup::Broken
+            }
+        }
+    }
 }
 
 /// The reader's own comment as the API accepted it.
@@ -79,14 +102,14 @@ impl PartialEq for Ctx {
 #[component]
 pub fn CommentsApp(props: &CommentsAppProps) -> Html {
     let scale = use_font_scale();
-    let setup = use_setup(&props.config);
+    let setup = &props.setup;
     let lang = props.lang;
     let size = props
         .config
         .scale_text
         .then(|| format!("fs-{}", scale.index()));
     let first = use_mut_ref(|| props.first.clone());
-    let body = match &*setup {
+    let body = match setup {
         Setup::Pending => html! {
             <section class="comments" aria-labelledby="ykien-comments-title" aria-busy="true">
                 { heading(lang, Heading::Loading) }
@@ -108,58 +131,6 @@ pub fn CommentsApp(props: &CommentsAppProps) -> Html {
             { body }
         </div>
     }
-}
-
-/// The backend: at once for the default or an inline adapter (so the composer is
-/// there from the first paint), after fetching it for an adapter URL.
-#[hook]
-fn use_setup(config: &Rc<CommentsConfig>) -> UseStateHandle<Setup> {
-    let make = {
-        let config = config.clone();
-        move |adapter: Result<Adapter, String>| match adapter {
-            Ok(adapter) => Setup::Ready(Rc::new(Backend::new(
-                adapter,
-                config.api.clone(),
-                config.thread.clone(),
-                config.timeout_s,
-            ))),
-            Err(message) => {
-                console_error(&message);
-                Setup::Broken
-            }
-        }
-    };
-    let setup = {
-        let make = make.clone();
-        let config = config.clone();
-        use_state(move || match &config.adapter {
-            AdapterSource::Default => make(Ok(Adapter::default())),
-            AdapterSource::Inline(text) => make(adapter_from_text(text)),
-            AdapterSource::Url(_) => Setup::Pending,
-        })
-    };
-    {
-        let setup = setup.clone();
-        let config = config.clone();
-        use_effect_with((), move |_| {
-            let AdapterSource::Url(url) = &config.adapter else {
-                return;
-            };
-            let url = url.clone();
-            let timeout_ms = config
-                .timeout_s
-                .unwrap_or(DEFAULT_TIMEOUT_S)
-                .saturating_mul(1000);
-            wasm_bindgen_futures::spawn_local(async move {
-                let adapter = crate::platform::http::get_text(&url, timeout_ms, None)
-                    .await
-                    .map_err(|e| e.operator_message(&url))
-                    .and_then(|text| adapter_from_text(&text));
-                setup.set(make(adapter));
-            });
-        });
-    }
-    setup
 }
 
 pub enum Heading {
