@@ -46,16 +46,21 @@ const CSS_MARKER: &str = "\"__WIDGET_CSS__\"";
 /// Before the comments: what every reader of an article downloads (the loader and
 /// the main part), whether or not they ever scroll to the comment section.
 pub const BUDGET_BEFORE_COMMENTS: u64 = 75 * 1024;
-/// With the comments: everything a reader who reads and writes comments downloads.
+/// With the comments: everything a reader who reads and writes comments downloads,
+/// on a page with the built-in adapter (the reference server's).
 ///
 /// The goal is 150 KiB, and it is not met: the section's part is Yew's runtime
 /// (about 42 KiB gzip), the section's own code and the `core`/`alloc`/`hashbrown`
 /// code only it uses, on top of the main part. The adapter format's growth
 /// (formats, paging styles, per-parent replies) added about 24 KiB, and the
 /// reader's actions (Thích, Vi phạm, edit and delete, sort, links to a comment,
-/// collapsed replies) about 40 more. Until that shrinks, the gate holds the line a
-/// little above today's figure (258.9 KiB), so that no change grows it unnoticed.
-pub const BUDGET_WITH_COMMENTS: u64 = 265 * 1024;
+/// collapsed replies) about 40 more; reading a site's own adapter in its own part
+/// took 15.5 back. Until it shrinks further, the gate holds the line a little above
+/// today's figure (243.6 KiB), so that no change grows it unnoticed.
+pub const BUDGET_WITH_COMMENTS: u64 = 250 * 1024;
+/// The same reader on a page with its own adapter, which also downloads the part
+/// that reads it (today 263.8 KiB).
+pub const BUDGET_WITH_OWN_ADAPTER: u64 = 270 * 1024;
 /// `ykien-count.js`, all a listing page downloads.
 pub const BUDGET_COUNT_SCRIPT: u64 = 2 * 1024;
 
@@ -166,7 +171,7 @@ impl Report {
             (self.totals(true), BUDGET_WITH_COMMENTS, "with the comments"),
             (
                 self.totals_own_adapter(),
-                BUDGET_WITH_COMMENTS,
+                BUDGET_WITH_OWN_ADAPTER,
                 "with a site's adapter",
             ),
         ] {
@@ -222,7 +227,7 @@ impl Report {
             (self.totals(true), BUDGET_WITH_COMMENTS, "with the comments"),
             (
                 self.totals_own_adapter(),
-                BUDGET_WITH_COMMENTS,
+                BUDGET_WITH_OWN_ADAPTER,
                 "with a site's adapter",
             ),
         ] {
@@ -242,7 +247,7 @@ pub fn build(root: &Path) -> Result<Report, String> {
     tools::ensure_wasm_split(root)?;
     // `cargo rustc` puts the relocations wasm-split-cli needs into the final link
     // only, so the dependencies are not rebuilt as a RUSTFLAGS change would.
-    run(cargo(root).args([
+    run(cargo(root).env("RUSTFLAGS", remap_flags()).args([
         "rustc",
         "--release",
         "--lib",
@@ -453,6 +458,28 @@ pub fn build(root: &Path) -> Result<Report, String> {
     write(&dist.join(MANIFEST), manifest_json(&files).as_bytes())?;
     write(&stamp_path, stamp.as_bytes())?;
     Ok(Report { files })
+}
+
+/// RUSTFLAGS for the release module: the crates' own RUSTFLAGS, plus each crate
+/// registry's source directory cut from the paths rustc embeds in panic locations
+/// (`/root/.cargo/registry/src/index.crates.io-…/yew-0.23.0/src/…` becomes
+/// `yew-0.23.0/src/…`). Every reader downloads those strings, and without the
+/// cargo home in them the module no longer depends on where it was built.
+fn remap_flags() -> String {
+    let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let registries = home
+        .map(|h| h.join("registry/src"))
+        .and_then(|dir| fs::read_dir(dir).ok());
+    for entry in registries.into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.to_string_lossy().contains(char::is_whitespace) {
+            flags.push_str(&format!(" --remap-path-prefix={}/=", path.display()));
+        }
+    }
+    flags.trim().to_owned()
 }
 
 /// Comment counts for listing pages (js/count.js).
