@@ -17,8 +17,13 @@ pub struct Read(pub Result<Adapter, String>);
 
 /// Reads `text`; in the split build, first downloads this part.
 // The argument and the answer cross an `extern "C"` boundary between the parts as
-// pointers; both sides are this crate, so the layout agrees.
-#[allow(improper_ctypes_definitions, clippy::boxed_local)]
+// pointers (a `String` is three words, so it travels boxed); both sides are this
+// crate, so the layout agrees.
+#[allow(
+    improper_ctypes_definitions,
+    clippy::boxed_local,
+    clippy::box_collection
+)]
 #[cfg_attr(
     feature = "split",
     wasm_split_helpers::wasm_split(adapter, fallible, preload(load_part))
