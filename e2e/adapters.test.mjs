@@ -434,6 +434,26 @@ describe("adapter: json-server 0.17.4 (adapters/json-server.json)", () => {
     }
   });
 
+  test("a site's own adapter: the part that reads it is fetched together with the section's part, not after it", async () => {
+    const { context, page, problems, w } = await openWidget(server, { adapter: ADAPTER });
+    try {
+      await loaded(w, 30);
+      const parts = await page.evaluate(() =>
+        performance
+          .getEntriesByType("resource")
+          .filter((e) => e.name.endsWith(".wasm"))
+          .map((e) => ({ name: e.name.split("/").pop(), start: e.startTime, end: e.responseEnd })),
+      );
+      const adapterPart = parts.find((p) => /^ykien-adapter-[0-9a-f]+\.wasm$/.test(p.name));
+      const section = parts.find((p) => /^ykien-comments-[0-9a-f]+\.wasm$/.test(p.name));
+      assert.ok(adapterPart && section, `both parts: ${JSON.stringify(parts)}`);
+      assert.ok(adapterPart.start < section.end, `requested before the section's part was in: ${JSON.stringify(parts)}`);
+      await assertClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("posting a comment and a reply sends the API's shape; both are there after a reload", async () => {
     const before = (await thread()).length;
     const stamp = randomUUID().slice(0, 8);

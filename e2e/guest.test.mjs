@@ -70,6 +70,18 @@ for (const [path, lang] of [["/", "vi"], ["/demo/en.html", "en"]]) {
   }
 }
 
+test("the built-in adapter: the section's part loads, the part that reads a site's own adapter never does", async () => {
+  const { context, page, problems } = await open("/");
+  await loadedComments(page);
+  const wasm = await page.evaluate(() =>
+    performance.getEntriesByType("resource").map((e) => e.name.split("/").pop()).filter((n) => n.endsWith(".wasm")),
+  );
+  assert.ok(wasm.some((n) => /^ykien-comments-[0-9a-f]+\.wasm$/.test(n)), `the section's part: ${wasm}`);
+  assert.deepEqual(wasm.filter((n) => n.startsWith("ykien-adapter-")), [], `no adapter part: ${wasm}`);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
 test("keyboard only: write and send a comment, open a reply, send it, focus comes back", async () => {
   const { context, page, problems } = await open("/");
   const host = await loadedComments(page);

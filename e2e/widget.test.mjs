@@ -199,6 +199,8 @@ test("JS API: two widgets mount and unmount independently; bad config shows a no
     };
     await waitFor(() => a.querySelector("ykien-article")?.shadowRoot?.querySelector(".article-title"));
     await waitFor(() => b.querySelector("ykien-article")?.shadowRoot?.querySelector(".article-title"));
+    // The notice is drawn by its own part of the module, which loads when needed.
+    await waitFor(() => bad.querySelector("ykien-notice")?.shadowRoot?.textContent);
     const langA = a.querySelector("ykien-article").shadowRoot.querySelector(".fc-larger").getAttribute("aria-label");
     const langB = b.querySelector("ykien-article").shadowRoot.querySelector(".fc-larger").getAttribute("aria-label");
     const notice = bad.querySelector("ykien-notice")?.shadowRoot?.textContent ?? "";
