@@ -159,10 +159,9 @@ impl Report {
             })
     }
 
-    /// Both budgets, each with what it measured.
-    pub fn check_budgets(&self) -> Result<(), String> {
-        let mut over = Vec::new();
-        for (t, budget, what) in [
+    /// What each kind of reader downloads, with its budget and name.
+    fn groups(&self) -> [(Totals, u64, &'static str); 3] {
+        [
             (
                 self.totals(false),
                 BUDGET_BEFORE_COMMENTS,
@@ -174,7 +173,13 @@ impl Report {
                 BUDGET_WITH_OWN_ADAPTER,
                 "with a site's adapter",
             ),
-        ] {
+        ]
+    }
+
+    /// Every budget, each with what it measured.
+    pub fn check_budgets(&self) -> Result<(), String> {
+        let mut over = Vec::new();
+        for (t, budget, what) in self.groups() {
             if t.gzip > budget {
                 over.push(format!(
                     "{what}: {} bytes gzip, over the {budget} byte budget",
@@ -218,19 +223,7 @@ impl Report {
                 f.brotli
             );
         }
-        for (t, budget, what) in [
-            (
-                self.totals(false),
-                BUDGET_BEFORE_COMMENTS,
-                "before the comments",
-            ),
-            (self.totals(true), BUDGET_WITH_COMMENTS, "with the comments"),
-            (
-                self.totals_own_adapter(),
-                BUDGET_WITH_OWN_ADAPTER,
-                "with a site's adapter",
-            ),
-        ] {
+        for (t, budget, what) in self.groups() {
             println!(
                 "{what:<20} {:>10.1} KiB gzip ({:.0} KiB budget), {:>6.1} KiB brotli, {:>6.1} KiB raw",
                 t.gzip as f64 / 1024.0,
