@@ -367,6 +367,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(inline) = &self.inline {
+            inline.close();
+        }
         self.write.close().await;
         self.read.close().await;
     }
