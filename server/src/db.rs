@@ -1,4 +1,6 @@
-//! Storage: one code path for SQLite and PostgreSQL through sqlx's `Any` driver.
+//! Storage: one code path for SQLite and PostgreSQL through sqlx's `Any` driver
+//! (except that on SQLite the page query runs on connections of our own in
+//! the calling thread: see `sqlite_read`).
 //!
 //! The SQL is written in the common subset of both dialects: `$N` placeholders
 //! (SQLite accepts them too), `BIGINT` millisecond timestamps instead of
