@@ -1,4 +1,6 @@
-//! Storage: one code path for SQLite and PostgreSQL through sqlx's `Any` driver.
+//! Storage: one code path for SQLite and PostgreSQL through sqlx's `Any` driver
+//! (except that on SQLite the page query runs on connections of our own in
+//! the calling thread: see `sqlite_read`).
 //!
 //! The SQL is written in the common subset of both dialects: `$N` placeholders
 //! (SQLite accepts them too), `BIGINT` millisecond timestamps instead of
@@ -19,6 +21,7 @@ use sqlx::{Any, AnyPool, Connection, Executor, Row};
 mod desk;
 mod listing;
 mod own;
+mod sqlite_read;
 pub use desk::*;
 pub use listing::*;
 pub use own::*;
@@ -53,12 +56,17 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
+        Self::parse_bytes(s.as_bytes())
+    }
+
+    /// [`Status::parse`] of the bytes of a column.
+    pub fn parse_bytes(s: &[u8]) -> Option<Self> {
         match s {
-            "published" => Some(Status::Published),
-            "pending" => Some(Status::Pending),
-            "rejected" => Some(Status::Rejected),
-            "deleted" => Some(Status::Deleted),
-            "withdrawn" => Some(Status::Withdrawn),
+            b"published" => Some(Status::Published),
+            b"pending" => Some(Status::Pending),
+            b"rejected" => Some(Status::Rejected),
+            b"deleted" => Some(Status::Deleted),
+            b"withdrawn" => Some(Status::Withdrawn),
             _ => None,
         }
     }
@@ -160,6 +168,8 @@ pub struct Store {
     backend: Backend,
     /// The SQLite file (None on PostgreSQL).
     path: Option<std::path::PathBuf>,
+    /// SQLite: connections for the page query in the calling thread.
+    inline: Option<std::sync::Arc<sqlite_read::SqliteReaders>>,
 }
 
 const COLS: &str = "id, thread, parent_id, root_id, author, body, created_at, status, \
@@ -315,6 +325,7 @@ impl Store {
                     write: pool,
                     backend,
                     path: None,
+                    inline: None,
                 }
             }
             Backend::Sqlite => {
@@ -322,11 +333,16 @@ impl Store {
                 // Create the file and switch it to WAL through the writer
                 // before readers open it.
                 let read = sqlite_pool(&url, max).await?;
+                let path: std::path::PathBuf = sqlite_file(&url).into();
                 Self {
                     read,
                     write,
                     backend,
-                    path: Some(sqlite_file(&url).into()),
+                    inline: Some(std::sync::Arc::new(sqlite_read::SqliteReaders::new(
+                        &path,
+                        max as usize,
+                    ))),
+                    path: Some(path),
                 }
             }
         };
@@ -338,12 +354,24 @@ impl Store {
         self.backend
     }
 
+    /// The same store with every read going through sqlx, as on PostgreSQL
+    /// (for tests comparing the two SQLite read paths).
+    pub fn without_inline_reads(&self) -> Self {
+        Self {
+            inline: None,
+            ..self.clone()
+        }
+    }
+
     /// The SQLite database file; None on PostgreSQL.
     pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
         self.path.clone()
     }
 
     pub async fn close(&self) {
+        if let Some(inline) = &self.inline {
+            inline.close();
+        }
         self.write.close().await;
         self.read.close().await;
     }
@@ -810,6 +838,9 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
         .idle_timeout(None)
         .max_lifetime(None)
         .acquire_timeout(Duration::from_secs(10))
+        // A ping is one more round trip to the connection's thread per
+        // statement, and an in-process SQLite connection does not go stale.
+        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 // WAL + synchronous=FULL: a commit is fsynced before the 201 is

@@ -60,7 +60,22 @@ pub(crate) fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
+/// Builds `ykien-server` with the `server` profile, or takes the binary
+/// named by `YKIEN_BENCH_SERVER_EXE` as it is (to measure another build
+/// in alternating runs on this noisy machine).
 pub(crate) fn build(root: &Path) -> Result<PathBuf, String> {
+    if let Some(exe) = std::env::var_os("YKIEN_BENCH_SERVER_EXE").filter(|e| !e.is_empty()) {
+        let exe = PathBuf::from(exe);
+        eprintln!(
+            "server-bench: measuring {} (YKIEN_BENCH_SERVER_EXE)",
+            exe.display()
+        );
+        return if exe.is_file() {
+            Ok(exe)
+        } else {
+            Err(format!("YKIEN_BENCH_SERVER_EXE: no file {}", exe.display()))
+        };
+    }
     eprintln!("server-bench: building ykien-server (profile `server`)...");
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(root).args([

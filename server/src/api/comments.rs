@@ -12,7 +12,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::{check_thread, now_ms, rfc3339_ms, ApiJson};
+use super::{check_thread, now_ms, rfc3339_ms, ApiJson, Rfc3339Ms};
 use crate::app::AppState;
 use std::sync::Arc;
 
@@ -52,39 +52,224 @@ pub struct CommentView {
     pub edited_at: Option<String>,
 }
 
+/// Whether an answer shows the comment without its author's name: guests,
+/// and what its author deleted (a placeholder without name or text). Rows
+/// written before guest names were stored as "no name" may still hold
+/// "Khách" or "Guest"; they answer as newer ones do.
+fn hides_author(c: &StoredComment) -> bool {
+    c.status == Status::Withdrawn || validate::is_guest_name(&c.author)
+}
+
+/// The status an answer shows. Only the author (by pending or edit token,
+/// or idempotent replay) ever gets a comment that is pending or rejected:
+/// a deleted one is told to them as rejected, like one the desk rejected.
+/// `deleted` is what the author deleted themself.
+fn status_text(s: Status) -> &'static str {
+    match s {
+        Status::Published => "published",
+        Status::Pending => "pending",
+        Status::Rejected | Status::Deleted => "rejected",
+        Status::Withdrawn => "deleted",
+    }
+}
+
 impl From<Listed> for CommentView {
     fn from(l: Listed) -> Self {
         let c = l.comment;
         let withdrawn = c.status == Status::Withdrawn;
         Self {
-            id: c.id,
-            thread: c.thread,
-            parent_id: c.parent_id,
-            // Rows written before guest names were stored as "no name" may
-            // still hold "Khách" or "Guest"; answer as for newer ones. What
-            // its author deleted is a placeholder without name or text.
-            author: if withdrawn || validate::is_guest_name(&c.author) {
+            author: if hides_author(&c) {
                 String::new()
             } else {
                 c.author
             },
+            id: c.id,
+            thread: c.thread,
+            parent_id: c.parent_id,
             body: if withdrawn { String::new() } else { c.body },
             created_at: rfc3339_ms(c.created_at),
-            // Only the author (by pending or edit token, or idempotent
-            // replay) ever gets a comment that is pending or rejected: a
-            // deleted one is told to them as rejected, like one the desk
-            // rejected. `deleted` is what the author deleted themself.
-            status: match c.status {
-                Status::Published => "published",
-                Status::Pending => "pending",
-                Status::Rejected | Status::Deleted => "rejected",
-                Status::Withdrawn => "deleted",
-            },
+            status: status_text(c.status),
             likes: c.likes.max(0),
             reply_count: l.reply_count,
             edited_at: c.edited_at.map(rfc3339_ms),
         }
     }
+}
+
+/// [`CommentView`] borrowed from the comment, for lists: what
+/// [`list_json`] writes, without copying a page's text into new strings
+/// before it is copied into the answer.
+#[derive(Debug)]
+struct ListedView<'a> {
+    id: &'a str,
+    thread: &'a str,
+    parent_id: Option<&'a str>,
+    author: &'a str,
+    body: &'a str,
+    created_at: Rfc3339Ms,
+    status: &'static str,
+    likes: i64,
+    reply_count: i64,
+    edited_at: Option<Rfc3339Ms>,
+}
+
+impl<'a> ListedView<'a> {
+    fn of(l: &'a Listed) -> Self {
+        let c = &l.comment;
+        let withdrawn = c.status == Status::Withdrawn;
+        Self {
+            id: &c.id,
+            thread: &c.thread,
+            parent_id: c.parent_id.as_deref(),
+            author: if hides_author(c) { "" } else { &c.author },
+            body: if withdrawn { "" } else { &c.body },
+            created_at: Rfc3339Ms::new(c.created_at),
+            status: status_text(c.status),
+            likes: c.likes.max(0),
+            reply_count: l.reply_count,
+            edited_at: c.edited_at.map(Rfc3339Ms::new),
+        }
+    }
+
+    /// The comment as `serde_json` writes a [`CommentView`]: the same keys
+    /// in the same order, no whitespace.
+    fn write(&self, out: &mut Vec<u8>) {
+        let opt = |out: &mut Vec<u8>, v: Option<&str>| match v {
+            Some(s) => json_str(out, s),
+            None => out.extend_from_slice(b"null"),
+        };
+        out.extend_from_slice(b"{\"id\":");
+        json_str(out, self.id);
+        out.extend_from_slice(b",\"thread\":");
+        json_str(out, self.thread);
+        out.extend_from_slice(b",\"parent_id\":");
+        opt(out, self.parent_id);
+        out.extend_from_slice(b",\"author\":");
+        json_str(out, self.author);
+        out.extend_from_slice(b",\"body\":");
+        json_str(out, self.body);
+        out.extend_from_slice(b",\"created_at\":");
+        json_str(out, self.created_at.as_str());
+        out.extend_from_slice(b",\"status\":");
+        json_str(out, self.status);
+        out.extend_from_slice(b",\"likes\":");
+        out.extend_from_slice(itoa::Buffer::new().format(self.likes).as_bytes());
+        out.extend_from_slice(b",\"reply_count\":");
+        out.extend_from_slice(itoa::Buffer::new().format(self.reply_count).as_bytes());
+        out.extend_from_slice(b",\"edited_at\":");
+        opt(out, self.edited_at.as_ref().map(Rfc3339Ms::as_str));
+        out.push(b'}');
+    }
+}
+
+/// What `serde_json` writes for a byte of a string: 0 (itself), `u`
+/// (`\u00XX`) or the letter after a backslash.
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0a] = b'n';
+    t[0x0c] = b'f';
+    t[0x0d] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Whether any of the 8 bytes of `w` is below 0x20, `"` or `\` (the
+/// classic word-at-a-time zero-byte test, exact for the answer "any").
+fn any_special(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    let control = below(w, 0x20);
+    let quote = below(w ^ (ONES * u64::from(b'"')), 1);
+    let backslash = below(w ^ (ONES * u64::from(b'\\')), 1);
+    control | quote | backslash != 0
+}
+
+/// `s` as a JSON string exactly as `serde_json` escapes it (only `"`, `\`
+/// and control characters below 0x20; `\u00XX` in lower case). Skips
+/// eight bytes at a time while none needs escaping: a page is mostly text
+/// that needs none, and serde_json looks at every byte.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            if !any_special(u64::from_le_bytes(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        let esc = ESCAPE[usize::from(b)];
+        if esc != 0 {
+            out.extend_from_slice(&bytes[start..i]);
+            if esc == b'u' {
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            } else {
+                out.push(b'\\');
+                out.push(esc);
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// A list answer's JSON (`{"comments", "next_cursor", "total"}`, as
+/// `serde_json` wrote it from [`CommentView`]s), written straight into one
+/// buffer sized for it up front.
+fn list_json(
+    comments: &[Listed],
+    next_cursor: Option<String>,
+    total: i64,
+) -> Result<Bytes, ApiError> {
+    // The text fields, plus the keys, the two timestamps and the numbers of
+    // each comment (about 150 bytes), plus a little for escapes.
+    let text: usize = comments
+        .iter()
+        .map(|l| {
+            let c = &l.comment;
+            c.id.len()
+                + c.thread.len()
+                + c.parent_id.as_ref().map_or(0, String::len)
+                + c.author.len()
+                + c.body.len()
+        })
+        .sum();
+    let mut out = Vec::with_capacity(text + text / 32 + comments.len() * 192 + 128);
+    out.extend_from_slice(b"{\"comments\":[");
+    for (i, l) in comments.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        ListedView::of(l).write(&mut out);
+    }
+    out.extend_from_slice(b"],\"next_cursor\":");
+    match next_cursor.as_deref() {
+        Some(c) => json_str(&mut out, c),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"total\":");
+    out.extend_from_slice(itoa::Buffer::new().format(total).as_bytes());
+    out.push(b'}');
+    Ok(Bytes::from(out))
 }
 
 impl From<StoredComment> for CommentView {
@@ -98,6 +283,9 @@ impl From<StoredComment> for CommentView {
     }
 }
 
+/// A list answer as it was serialised before [`list_json`] (owned views),
+/// which `list_json` must reproduce byte for byte.
+#[cfg(test)]
 #[derive(Debug, Serialize)]
 pub struct ListResponse {
     pub comments: Vec<CommentView>,
@@ -306,13 +494,6 @@ fn encoded(body: &CachedBody, enc: Encoding) -> Response {
     res
 }
 
-fn to_json<T: Serialize>(out: &T) -> Result<Bytes, ApiError> {
-    Ok(Bytes::from(serde_json::to_vec(out).map_err(|e| {
-        tracing::error!(error = %e, "serialising a page failed");
-        ApiError::internal()
-    })?))
-}
-
 pub async fn list(
     State(st): State<AppState>,
     Path(thread): Path<String>,
@@ -429,11 +610,11 @@ pub async fn list(
                 }
             },
         };
-        to_json(&ListResponse {
-            comments: page.comments.into_iter().map(CommentView::from).collect(),
-            next_cursor: page.next.as_ref().map(|k| encode_sorted(sort, k)),
-            total: page.total,
-        })
+        list_json(
+            &page.comments,
+            page.next.as_ref().map(|k| encode_sorted(sort, k)),
+            page.total,
+        )
     };
     cached(&st, &thread, limit, variant, &viewer, &headers, render).await
 }
@@ -486,14 +667,8 @@ pub async fn replies(
         } else {
             None
         };
-        to_json(&ListResponse {
-            comments: items
-                .into_iter()
-                .map(|(l, _)| CommentView::from(l))
-                .collect(),
-            next_cursor,
-            total,
-        })
+        let comments: Vec<Listed> = items.into_iter().map(|(l, _)| l).collect();
+        list_json(&comments, next_cursor, total)
     };
     cached(&st, &thread, limit, variant, &viewer, &headers, render).await
 }
@@ -737,5 +912,116 @@ mod tests {
         assert_eq!(decode_cursor(&encode_cursor(&c)), Some(c));
         assert_eq!(decode_cursor("!!!"), None);
         assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("x:y")), None);
+    }
+
+    /// Text no answer may change by a byte: JSON's specials, every control
+    /// character, HTML, emoji, Vietnamese (composed and not), separators.
+    pub(crate) const HOSTILE: &[&str] = &[
+        "",
+        "\"quoted\" and \\backslash\\ and \\\"both\"",
+        "\u{0}\u{1}\u{7}\u{8}\t\n\u{b}\u{c}\r\u{e}\u{1b}\u{1f} \u{7f}\u{80}\u{9f}",
+        "</script><script>alert('x')</script><!-- & &amp; -->",
+        "Bình luận về Hà Nội: đường, phở, cà phê sữa đá. Ừ, được!",
+        "Vie\u{302}\u{301}t decomposed: e\u{302}\u{301} a\u{306}\u{300}",
+        "emoji 👍🏽 👨‍👩‍👧 🇻🇳 \u{fe0f}",
+        "line\u{2028}separator\u{2029}paragraph \u{feff}bom \u{200b}zw",
+        "Khách",
+        "Guest",
+        "/slashes/ and {braces} [brackets] :colons, commas",
+        "12345678\"2345678\\2345678\n2345678ươ345678\u{1f}",
+        "a\"",
+        "\\",
+        "abcdefg\u{1}",
+        "abcdefgh",
+        "abcdefghi\u{7f}",
+    ];
+
+    /// Every character below 0x80, alone and at every offset of a word.
+    fn every_ascii() -> Vec<String> {
+        let mut out = Vec::new();
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            for pad in 0..9 {
+                out.push(format!("{}{c}{}", "x".repeat(pad), "ệ".repeat(pad % 3)));
+            }
+        }
+        out.push((0u8..0x80).map(char::from).collect());
+        out
+    }
+
+    fn hostile_page() -> Vec<Listed> {
+        let statuses = [
+            Status::Published,
+            Status::Pending,
+            Status::Rejected,
+            Status::Deleted,
+            Status::Withdrawn,
+        ];
+        let mut out = Vec::new();
+        for (i, text) in HOSTILE.iter().enumerate() {
+            for (j, status) in statuses.iter().enumerate() {
+                let n = (i * statuses.len() + j) as i64;
+                out.push(Listed {
+                    comment: StoredComment {
+                        id: format!("id-{n}-{text}"),
+                        thread: format!("thread {text}"),
+                        parent_id: (n % 2 == 1).then(|| format!("parent {text}")),
+                        root_id: "root".into(),
+                        author: HOSTILE[(i + j) % HOSTILE.len()].to_owned(),
+                        body: (*text).to_owned(),
+                        created_at: 1_705_307_400_123 + n * 86_399_999,
+                        status: *status,
+                        pending_token: Some("tok".into()),
+                        ip_hint: None,
+                        held_reason: None,
+                        open_reports: 0,
+                        report_count: 0,
+                        moderated_at: None,
+                        prev_status: None,
+                        likes: n - 10,
+                        edited_at: (n % 3 == 0).then_some(-n * 1_000_003),
+                        edit_token_hash: None,
+                    },
+                    reply_count: n * 7,
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn json_str_escapes_as_serde_json() {
+        let mut cases: Vec<String> = HOSTILE.iter().map(|s| (*s).to_owned()).collect();
+        cases.extend(every_ascii());
+        for s in cases {
+            let mut out = Vec::new();
+            json_str(&mut out, &s);
+            assert_eq!(out, serde_json::to_vec(&s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn list_json_is_the_owned_views_serialised() {
+        let page = hostile_page();
+        for (next, total) in [
+            (None, 0),
+            (Some("b2xkOjE3MDU6aWQ".to_owned()), 42),
+            (Some("\"</script>\\".to_owned()), -1),
+        ] {
+            let new = list_json(&page, next.clone(), total).unwrap();
+            let old = serde_json::to_vec(&ListResponse {
+                comments: page.iter().cloned().map(CommentView::from).collect(),
+                next_cursor: next,
+                total,
+            })
+            .unwrap();
+            assert_eq!(String::from_utf8_lossy(&new), String::from_utf8_lossy(&old));
+            assert_eq!(&new[..], &old[..]);
+        }
+        let empty = list_json(&[], None, 0).unwrap();
+        assert_eq!(
+            &empty[..],
+            br#"{"comments":[],"next_cursor":null,"total":0}"#
+        );
     }
 }

@@ -15,6 +15,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, Row};
 
+use super::sqlite_read::{self, ReadError};
 use super::{placeholders, row_to_comment, Backend, Status, Store, StoredComment, COLS};
 
 /// Order of the top-level comments of a thread.
@@ -289,59 +290,83 @@ impl Tree {
 /// prunes withdrawn comments with nothing shown below them (a root among
 /// them drops out with its tree) and counts the published replies below
 /// every comment.
+///
+/// Comments are handled by index and each is moved once, into its tree: a
+/// page's two hundred rows were copied several times over, and their ids
+/// cloned into maps, which was a tenth of rendering a page.
 pub fn arrange(roots: Vec<StoredComment>, replies: Vec<StoredComment>) -> Vec<Tree> {
-    let mut attached: HashSet<String> = roots.iter().map(|r| r.id.clone()).collect();
-    let mut children: HashMap<String, Vec<StoredComment>> = HashMap::new();
-    // Replies arrive oldest first, so usually one pass attaches them all; a
-    // reply stored in the same millisecond as its parent may sort before it,
-    // hence the loop until nothing changes.
-    let mut rest = replies;
-    loop {
-        let before = rest.len();
-        let mut unresolved = Vec::new();
-        for r in rest {
-            match r.parent_id.clone() {
-                Some(parent) if attached.contains(&parent) => {
-                    attached.insert(r.id.clone());
-                    children.entry(parent).or_default().push(r);
+    let n_roots = roots.len();
+    let mut all: Vec<Option<StoredComment>> = roots.into_iter().chain(replies).map(Some).collect();
+    let n_all = all.len();
+    // children[i]: the comments attached below comment i, oldest first.
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n_all];
+    {
+        let at: Vec<&StoredComment> = all.iter().flatten().collect();
+        let index: HashMap<&str, usize> = at
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let mut attached = vec![false; n_all];
+        attached[..n_roots].fill(true);
+        // Replies arrive oldest first, so usually one pass attaches them
+        // all; a reply stored in the same millisecond as its parent may sort
+        // before it, hence the loop until nothing changes.
+        let mut rest: Vec<usize> = (n_roots..n_all).collect();
+        loop {
+            let before = rest.len();
+            let mut unresolved = Vec::new();
+            for r in rest {
+                match at[r].parent_id.as_deref().and_then(|p| index.get(p)) {
+                    Some(&p) if attached[p] => {
+                        attached[r] = true;
+                        children[p].push(r);
+                    }
+                    _ => unresolved.push(r),
                 }
-                _ => unresolved.push(r),
             }
+            if unresolved.is_empty() || unresolved.len() == before {
+                break;
+            }
+            rest = unresolved;
         }
-        if unresolved.is_empty() || unresolved.len() == before {
-            break;
+        for kids in &mut children {
+            // Oldest first among siblings.
+            kids.sort_by(|&a, &b| {
+                (at[a].created_at, &at[a].id).cmp(&(at[b].created_at, &at[b].id))
+            });
         }
-        rest = unresolved;
     }
 
-    let mut out = Vec::with_capacity(roots.len());
-    for root in roots {
-        // Pre-order with parent indexes.
-        let mut nodes: Vec<StoredComment> = Vec::new();
-        let mut parent: Vec<Option<usize>> = Vec::new();
-        let mut stack = vec![(root, None)];
+    let mut out = Vec::with_capacity(n_roots);
+    let mut order: Vec<usize> = Vec::new();
+    let mut parent: Vec<Option<usize>> = Vec::new();
+    let mut stack: Vec<(usize, Option<usize>)> = Vec::new();
+    for root in 0..n_roots {
+        // Pre-order with parent positions.
+        order.clear();
+        parent.clear();
+        stack.push((root, None));
         while let Some((c, p)) = stack.pop() {
-            let me = nodes.len();
-            if let Some(mut kids) = children.remove(&c.id) {
-                // Oldest first among siblings; reversed for the stack.
-                kids.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
-                stack.extend(kids.into_iter().map(|k| (k, Some(me))));
-            }
-            nodes.push(c);
+            let me = order.len();
+            // Reversed for the stack, so the oldest comes off first.
+            stack.extend(children[c].iter().rev().map(|&k| (k, Some(me))));
+            order.push(c);
             parent.push(p);
         }
+        let status = |pos: usize| all[order[pos]].as_ref().map(|c| c.status);
         // Children follow their parent in pre-order: walking backwards sees
         // every subtree complete before its parent.
-        let n = nodes.len();
+        let n = order.len();
         let mut count = vec![0i64; n];
         let mut shown_below = vec![false; n];
         let mut keep = vec![false; n];
         for i in (0..n).rev() {
-            keep[i] = nodes[i].status != Status::Withdrawn || shown_below[i];
+            keep[i] = status(i) != Some(Status::Withdrawn) || shown_below[i];
             if keep[i] {
                 if let Some(p) = parent[i] {
                     shown_below[p] = true;
-                    count[p] += count[i] + i64::from(nodes[i].status == Status::Published);
+                    count[p] += count[i] + i64::from(status(i) == Some(Status::Published));
                 }
             }
         }
@@ -350,13 +375,16 @@ pub fn arrange(roots: Vec<StoredComment>, replies: Vec<StoredComment>) -> Vec<Tr
         }
         let mut index = vec![usize::MAX; n];
         let mut tree = Tree {
-            nodes: Vec::new(),
-            parent: Vec::new(),
+            nodes: Vec::with_capacity(n),
+            parent: Vec::with_capacity(n),
         };
-        for (i, c) in nodes.into_iter().enumerate() {
+        for i in 0..n {
             if !keep[i] {
                 continue;
             }
+            let Some(c) = all[order[i]].take() else {
+                continue;
+            };
             index[i] = tree.nodes.len();
             // A kept node's parent is kept (it has something shown below).
             tree.parent.push(parent[i].map(|p| index[p]));
@@ -409,6 +437,15 @@ pub enum Around {
 const LIST_COLS: &str =
     "id, parent_id, root_id, author, body, created_at, status, likes, edited_at";
 
+/// How the page query returns its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageShape {
+    /// One row: the page as a JSON array of [`ListedRow`]s, and the total.
+    Json,
+    /// A row per comment ([`LIST_COLS`]), and one with only the total.
+    Rows,
+}
+
 /// One comment of a page as the page query returns it (a JSON array).
 type ListedRow = (
     String,
@@ -432,7 +469,11 @@ type ListedRow = (
 /// and column of a result is converted and allocated on its own (and on
 /// SQLite handed over from the connection's thread), which cost several
 /// times what the query itself does for a page of a hundred comments.
-fn page_sql(req: &ListRequest<'_>, backend: Backend) -> (String, Vec<Bind>) {
+///
+/// [`PageShape::Rows`] asks for the rows themselves instead, with the total
+/// in one more row: what the inline SQLite reader (`sqlite_read`) takes,
+/// which has no per-value cost to avoid.
+fn page_sql(req: &ListRequest<'_>, backend: Backend, shape: PageShape) -> (String, Vec<Bind>) {
     // Placeholders: $1 = thread, then the viewer's tokens (used twice),
     // then the cursor, then the limit.
     let v = req.viewer;
@@ -455,6 +496,18 @@ fn page_sql(req: &ListRequest<'_>, backend: Backend) -> (String, Vec<Bind>) {
         req.sort.order_sql(),
         binds.len()
     ));
+    if shape == PageShape::Rows {
+        // The total's row has a NULL id (a comment's never is).
+        let sql = format!(
+            "WITH page_roots AS ({roots_sql}) \
+             SELECT {LIST_COLS}, NULL AS total FROM comments \
+               WHERE root_id IN (SELECT id FROM page_roots) AND {} \
+             UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+               (SELECT published FROM thread_versions WHERE thread = $1)",
+            row_visible(v, 2),
+        );
+        return (sql, binds);
+    }
     let (agg, array) = match backend {
         Backend::Sqlite => ("json_group_array", "json_array"),
         Backend::Postgres => ("json_agg", "json_build_array"),
@@ -510,15 +563,110 @@ fn tree_sql(thread: &str, root_id: &str, v: &Viewer) -> (String, Vec<Bind>) {
     (sql, binds)
 }
 
+/// A comment as the page query returns it (the columns a list shows).
+#[allow(clippy::too_many_arguments)]
+fn listed_comment(
+    thread: &str,
+    id: String,
+    parent_id: Option<String>,
+    root_id: String,
+    author: String,
+    body: String,
+    created_at: i64,
+    status: Status,
+    likes: i64,
+    edited_at: Option<i64>,
+) -> StoredComment {
+    StoredComment {
+        id,
+        thread: thread.to_owned(),
+        parent_id,
+        root_id,
+        author,
+        body,
+        created_at,
+        status,
+        pending_token: None,
+        ip_hint: None,
+        held_reason: None,
+        open_reports: 0,
+        report_count: 0,
+        moderated_at: None,
+        prev_status: None,
+        likes,
+        edited_at,
+        edit_token_hash: None,
+    }
+}
+
+/// The page query ([`PageShape::Rows`]) on an inline SQLite connection.
+fn page_rows_inline(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    binds: &[Bind],
+    thread: &str,
+) -> Result<(Vec<StoredComment>, i64), ReadError> {
+    let mut stmt = sqlite_read::prepare(conn, sql, binds)?;
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    let mut total = 0;
+    while let Some(row) = rows.next()? {
+        let Some(id) = sqlite_read::text(row, 0)? else {
+            // NULL: the thread has no row in thread_versions yet.
+            total = row.get::<_, Option<i64>>(9)?.unwrap_or(0);
+            continue;
+        };
+        let status = match row.get_ref(6)? {
+            rusqlite::types::ValueRef::Text(s) => Status::parse_bytes(s).ok_or_else(|| {
+                let s = String::from_utf8_lossy(s);
+                sqlx::Error::Decode(format!("unknown comment status {s:?}").into())
+            })?,
+            other => {
+                let t = other.data_type();
+                return Err(sqlx::Error::Decode(format!("comment status: {t}").into()).into());
+            }
+        };
+        out.push(listed_comment(
+            thread,
+            id,
+            sqlite_read::text(row, 1)?,
+            sqlite_read::required_text(row, 2)?,
+            sqlite_read::required_text(row, 3)?,
+            sqlite_read::required_text(row, 4)?,
+            row.get(5)?,
+            status,
+            row.get(7)?,
+            row.get(8)?,
+        ));
+    }
+    Ok((out, total))
+}
+
 impl Store {
-    /// Top-level comments in `sort` after `after` (at most `limit`, plus
-    /// one to tell whether more follow), their replies, and the thread's
-    /// published total: one query.
-    async fn fetch_page(
+    /// The page query's comments (any order) and the thread's published
+    /// total; on SQLite in this thread (see `sqlite_read`), unless the
+    /// database is busy at this moment.
+    async fn page_rows(
         &self,
         req: &ListRequest<'_>,
-    ) -> Result<(Vec<Tree>, Option<SortKey>, i64), sqlx::Error> {
-        let (sql, binds) = page_sql(req, self.backend);
+    ) -> Result<(Vec<StoredComment>, i64), sqlx::Error> {
+        if let Some(readers) = &self.inline {
+            let (sql, binds) = page_sql(req, self.backend, PageShape::Rows);
+            match readers.with(|conn| page_rows_inline(conn, &sql, &binds, req.thread)) {
+                Ok(out) => return Ok(out),
+                Err(ReadError::Failed(e)) => return Err(e),
+                Err(ReadError::Busy) => {}
+            }
+        }
+        self.page_rows_json(req).await
+    }
+
+    /// [`Store::page_rows`] through sqlx: the page as one JSON value.
+    async fn page_rows_json(
+        &self,
+        req: &ListRequest<'_>,
+    ) -> Result<(Vec<StoredComment>, i64), sqlx::Error> {
+        let (sql, binds) = page_sql(req, self.backend, PageShape::Json);
         let row = bind_all(sqlx::query(&sql), &binds)
             .fetch_one(&self.read)
             .await?;
@@ -531,29 +679,35 @@ impl Store {
             Some(json) => serde_json::from_str(json)
                 .map_err(|e| sqlx::Error::Decode(format!("page rows: {e}").into()))?,
         };
-        let mut roots = Vec::new();
-        let mut replies = Vec::new();
+        let mut out = Vec::with_capacity(listed.len());
         for (id, parent_id, root_id, author, body, created_at, status, likes, edited_at) in listed {
-            let c = StoredComment {
+            out.push(listed_comment(
+                req.thread,
                 id,
-                thread: req.thread.to_owned(),
                 parent_id,
                 root_id,
                 author,
                 body,
                 created_at,
-                status: super::parse_status(&status)?,
-                pending_token: None,
-                ip_hint: None,
-                held_reason: None,
-                open_reports: 0,
-                report_count: 0,
-                moderated_at: None,
-                prev_status: None,
+                super::parse_status(&status)?,
                 likes,
                 edited_at,
-                edit_token_hash: None,
-            };
+            ));
+        }
+        Ok((out, total))
+    }
+
+    /// Top-level comments in `sort` after `after` (at most `limit`, plus
+    /// one to tell whether more follow), their replies, and the thread's
+    /// published total: one query.
+    async fn fetch_page(
+        &self,
+        req: &ListRequest<'_>,
+    ) -> Result<(Vec<Tree>, Option<SortKey>, i64), sqlx::Error> {
+        let (rows, total) = self.page_rows(req).await?;
+        let mut roots = Vec::new();
+        let mut replies = Vec::with_capacity(rows.len());
+        for c in rows {
             if c.parent_id.is_none() {
                 roots.push(c);
             } else {
@@ -761,7 +915,12 @@ pub fn queries_for_plans(backend: Backend, thread: &str) -> Vec<(String, String,
                 viewer,
                 replies: None,
             };
-            let (sql, binds) = page_sql(&req, backend);
+            // The shape each backend runs: rows on SQLite (read inline).
+            let shape = match backend {
+                Backend::Sqlite => PageShape::Rows,
+                Backend::Postgres => PageShape::Json,
+            };
+            let (sql, binds) = page_sql(&req, backend, shape);
             let what = format!(
                 "page sort={}{}{}",
                 sort.as_str(),
