@@ -1,7 +1,7 @@
 // Page-level benchmark: the demo article page against the reference server, as a
 // reader gets it. Prints one table (not a test; run by `cargo xtask bench widget`):
 //   - navigation start → first comment visible, and → all 200 comments of the thread
-//     visible (every "Xem thêm" clicked as soon as it appears), at 1× and 4× CPU
+//     visible (every "Xem thêm" and "Xem N trả lời" clicked as soon as it appears), at 1× and 4× CPU
 //     throttling (CDP), median of 7 runs, each in a fresh browser context;
 //   - Lighthouse 12.2.3 (mobile preset) scores for the demo page.
 // By hand: YKIEN_SITE_DIR=target/site YKIEN_SERVER_BIN=target/debug/ykien-server node bench/page.mjs
@@ -36,6 +36,8 @@ function probe(total) {
       return;
     }
     root?.querySelector("button.comments-more")?.click();
+    // Replies beyond the first few of each comment are collapsed ("Xem N trả lời").
+    root?.querySelectorAll('button.comment-replies-toggle[aria-expanded="false"]:not([aria-busy])').forEach((b) => b.click());
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
