@@ -93,6 +93,12 @@ pub struct CommentsConfig {
 }
 
 impl CommentsConfig {
+    /// Milliseconds for the first page fetched before the adapter is known and for
+    /// the adapter file.
+    pub fn read_timeout_ms(&self) -> u32 {
+        timeout_ms(self.timeout_s)
+    }
+
     /// The composer's (minimum, maximum) length: the page's attributes, else the
     /// adapter's, else no minimum and 500.
     pub fn length_limits(&self, adapter: &Adapter) -> (usize, usize) {
@@ -137,10 +143,13 @@ pub const DEFAULT_TIMEOUT_S: u32 = 15;
 impl Config {
     /// Milliseconds for reads that are not the comment API's (article JSON, adapter).
     pub fn read_timeout_ms(&self) -> u32 {
-        self.timeout_s
-            .unwrap_or(DEFAULT_TIMEOUT_S)
-            .saturating_mul(1000)
+        timeout_ms(self.timeout_s)
     }
+}
+
+/// `data-timeout` (seconds) as milliseconds, the default when it is not set.
+fn timeout_ms(timeout_s: Option<u32>) -> u32 {
+    timeout_s.unwrap_or(DEFAULT_TIMEOUT_S).saturating_mul(1000)
 }
 
 /// One problem with one attribute.

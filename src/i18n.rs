@@ -410,6 +410,16 @@ pub fn show_replies(lang: Lang, n: u64) -> String {
     }
 }
 
+/// "12 ý kiến" / "12 comments" ("1 comment"): a count's accessible label, as
+/// `ykien-count.js` writes it.
+pub fn count_label(lang: Lang, n: u64) -> String {
+    match lang {
+        Lang::Vi => format!("{n} ý kiến"),
+        Lang::En if n == 1 => "1 comment".to_owned(),
+        Lang::En => format!("{n} comments"),
+    }
+}
+
 /// "12 / 500 ký tự".
 pub fn counter(lang: Lang, count: usize, limit: usize) -> String {
     format!("{count} / {limit} {}", lang.comments().chars)
@@ -445,6 +455,14 @@ pub fn percent(lang: Lang, permille: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_labels_read_as_ykien_count_js_writes_them() {
+        assert_eq!(count_label(Lang::Vi, 1), "1 ý kiến");
+        assert_eq!(count_label(Lang::Vi, 12), "12 ý kiến");
+        assert_eq!(count_label(Lang::En, 1), "1 comment");
+        assert_eq!(count_label(Lang::En, 0), "0 comments");
+    }
 
     #[test]
     fn tags_are_read_loosely() {

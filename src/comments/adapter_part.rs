@@ -4,8 +4,9 @@
 //! The reference server's adapter is built in ([`Adapter::default`]), so a page on
 //! ykien-server never needs the parser, with its strict checks and the operator's
 //! messages naming each field. A page with its own adapter downloads this part
-//! together with the section's part and the adapter file (`comments::slot`), so it
-//! costs that page no extra round trip.
+//! together with the section's part (`comments::slot`), so it costs that page no
+//! extra round trip; the section then fetches an adapter file and reads it here
+//! (`comments::mount`).
 
 use crate::comments::adapter::Adapter;
 use crate::comments::mount::NotLoaded;
@@ -32,8 +33,8 @@ pub fn read(text: Box<String>) -> Result<Box<Read>, NotLoaded> {
     Ok(Box::new(Read(adapter_from_text(&text))))
 }
 
-/// Starts downloading this part, so that it arrives while the adapter file is
-/// fetched rather than after it.
+/// Starts downloading this part, so that it arrives with the section's part
+/// rather than after it.
 pub async fn preload() -> Result<(), NotLoaded> {
     #[cfg(feature = "split")]
     load_part().await?;

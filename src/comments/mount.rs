@@ -13,9 +13,10 @@ use web_sys::Element;
 
 use std::cell::RefCell;
 
+use super::adapter::Adapter;
 use super::adapter_part;
 use super::components::{CommentsApp, CommentsAppProps, Setup};
-use crate::config::{AdapterSource, CommentsConfig, DEFAULT_TIMEOUT_S};
+use crate::config::{AdapterSource, CommentsConfig};
 use crate::i18n::Lang;
 use crate::platform::error::LoadError;
 use crate::platform::http;
@@ -79,9 +80,9 @@ pub fn mount(args: Box<Args>) -> Result<Box<Mounted>, NotLoaded> {
             first: first.clone(),
         }
     };
-    // The built-in adapter renders at once (`data-load="eager"`: with the first
-    // paint of the module).
-    if config.adapter == AdapterSource::Default {
+    let Some(reading) = read_own_adapter(&config) else {
+        // The built-in adapter renders at once (`data-load="eager"`: with the first
+        // paint of the module).
         let app = yew::Renderer::<CommentsApp>::with_root_and_props(
             root,
             props(Setup::new(&config, None)),
@@ -90,39 +91,15 @@ pub fn mount(args: Box<Args>) -> Result<Box<Mounted>, NotLoaded> {
         return Ok(Box::new(Mounted {
             unmount: Box::new(move || app.destroy()),
         }));
-    }
-    // A site's own adapter is read by its part, which the main part has loaded by
-    // now (for an inline adapter the answer is a few microtasks away, before the
-    // browser paints); an adapter URL is fetched first. Meanwhile the section shows
-    // its loading state.
+    };
+    // Meanwhile the section shows its loading state.
     let app =
         yew::Renderer::<CommentsApp>::with_root_and_props(root, props(Setup::Pending)).render();
     let app = Rc::new(RefCell::new(Some(app)));
     {
         let app = Rc::clone(&app);
         wasm_bindgen_futures::spawn_local(async move {
-            let text = match config.adapter.clone() {
-                AdapterSource::Url(url) => {
-                    let timeout_ms = config
-                        .timeout_s
-                        .unwrap_or(DEFAULT_TIMEOUT_S)
-                        .saturating_mul(1000);
-                    http::get_text(&url, timeout_ms, None)
-                        .await
-                        .map_err(|e| e.operator_message(&url))
-                }
-                AdapterSource::Inline(text) => Ok(text),
-                AdapterSource::Default => Ok(String::new()),
-            };
-            let adapter = match text {
-                Ok(text) => match adapter_part::read_part(text).await {
-                    Ok(read) => read.0,
-                    Err(NotLoaded) => Err("ykien: the part of the widget that reads \
-                        data-adapter could not be downloaded"
-                        .to_owned()),
-                },
-                Err(message) => Err(message),
-            };
+            let adapter = reading.await;
             // Unmounted meanwhile: nothing to update.
             if let Ok(mut app) = app.try_borrow_mut() {
                 if let Some(app) = app.as_mut() {
@@ -138,6 +115,36 @@ pub fn mount(args: Box<Args>) -> Result<Box<Mounted>, NotLoaded> {
             }
         }),
     }))
+}
+
+/// Reads a site's own adapter (`None` for the built-in one): an adapter URL is
+/// fetched first, then the text goes to the part that reads it, which the main part
+/// has loaded by now (so an inline adapter is read a few microtasks later, before
+/// the browser paints). `Err` is the operator's console line.
+fn read_own_adapter(
+    config: &CommentsConfig,
+) -> Option<impl std::future::Future<Output = Result<Adapter, String>>> {
+    if config.adapter == AdapterSource::Default {
+        return None;
+    }
+    let source = config.adapter.clone();
+    let timeout_ms = config.read_timeout_ms();
+    Some(async move {
+        let text = match source {
+            AdapterSource::Inline(text) => text,
+            AdapterSource::Url(url) => http::get_text(&url, timeout_ms, None)
+                .await
+                .map_err(|e| e.operator_message(&url))?,
+            AdapterSource::Default => return Ok(Adapter::default()),
+        };
+        match adapter_part::read_part(text).await {
+            Ok(read) => read.0,
+            Err(NotLoaded) => Err(
+                "ykien: the part of the widget that reads data-adapter could not be downloaded"
+                    .to_owned(),
+            ),
+        }
+    })
 }
 
 /// Starts downloading the section's part, so that it arrives while the first page

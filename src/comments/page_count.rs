@@ -32,11 +32,6 @@ pub fn publish(thread: &str, n: u64, lang: crate::i18n::Lang) {
             .filter(|f| f.contains("{n}"))
             .unwrap_or_else(|| "{n}".to_owned());
         el.set_text_content(Some(&format.replace("{n}", &n.to_string())));
-        let label = match lang {
-            crate::i18n::Lang::Vi => format!("{n} ý kiến"),
-            crate::i18n::Lang::En if n == 1 => "1 comment".to_owned(),
-            crate::i18n::Lang::En => format!("{n} comments"),
-        };
-        let _ = el.set_attribute("aria-label", &label);
+        let _ = el.set_attribute("aria-label", &crate::i18n::count_label(lang, n));
     }
 }

@@ -24,7 +24,7 @@ use super::adapter_part;
 use super::held;
 use super::link::PREFIX;
 use super::mount::{self, Args, Mounted};
-use crate::config::{AdapterSource, CommentsConfig, LoadWhen, DEFAULT_TIMEOUT_S};
+use crate::config::{AdapterSource, CommentsConfig, LoadWhen};
 use crate::i18n::Lang;
 use crate::platform::dom::{append, el, set_attrs, text_el, when_near, NearWatch};
 use crate::platform::http;
@@ -116,11 +116,7 @@ fn start(state: &Rc<State>) {
     wasm_bindgen_futures::spawn_local(async move {
         // The section's code downloads while the first page loads.
         let part = Later::spawn(mount::preload());
-        let timeout_ms = state
-            .config
-            .timeout_s
-            .unwrap_or(DEFAULT_TIMEOUT_S)
-            .saturating_mul(1000);
+        let timeout_ms = state.config.read_timeout_ms();
         // A site's own adapter needs the part that reads it, too.
         let adapter_part = (state.config.adapter != AdapterSource::Default)
             .then(|| Later::spawn(adapter_part::preload()));

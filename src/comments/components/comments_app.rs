@@ -1,7 +1,6 @@
-//! Comment section root: the backend for the adapter (the main part has read a
-//! site's own adapter by then, see `comments::slot`), then the section
-//! (`section.rs`). What every part shares is here: the context, the heading and the
-//! loading state.
+//! Comment section root: the loading state while a site's own adapter is read
+//! (`comments::mount`), then the section (`section.rs`) on its backend. What every
+//! part shares is here: the context, the heading and the loading state.
 
 use std::cell::RefCell;
 use std::rc::Rc;
