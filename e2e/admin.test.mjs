@@ -264,7 +264,8 @@ test("reject one posted with the widget: its author is told \"Không được du
   const id = await item.getAttribute("data-id");
   await act(page, id, "reject");
 
-  await reader.page.reload();
+  // One navigation, not a reload and then another: the widget shows a rejection
+  // once and forgets it, so a load the reader never saw would use it up.
   host = await readerComments(reader.page);
   const mine = host.locator("li.comment", { hasText: body });
   // On a loaded machine the first list can take a while; if it never shows the
