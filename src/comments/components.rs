@@ -26,9 +26,24 @@ use crate::platform::error::LoadError;
 pub fn failure_text(e: &LoadError, lang: Lang, what: &str) -> String {
     format!("{what} {}", e.reader_message(lang))
 }
-pub use sort_control::SortControl;
+pub use sort_control::sort_control;
 
 use std::rc::Rc;
+
+use yew::AttrValue;
+
+/// A class attribute: `base`, then each modifier present. Yew's `classes!` builds
+/// a set per element (and its code is in every reader's download); most elements
+/// here have no modifier, and then this is the static string, not even allocated.
+pub fn class(base: &'static str, modifiers: &[Option<&str>]) -> AttrValue {
+    let mut out: Option<String> = None;
+    for m in modifiers.iter().flatten() {
+        let s = out.get_or_insert_with(|| base.to_owned());
+        s.push(' ');
+        s.push_str(m);
+    }
+    out.map_or(AttrValue::Static(base), AttrValue::from)
+}
 
 /// Shares a non-comparable value (a DOM measurement, a handle) through props;
 /// equality is identity, so children re-render only when it is replaced.
@@ -43,5 +58,20 @@ impl<T> Clone for Shared<T> {
 impl<T> PartialEq for Shared<T> {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::class;
+
+    #[test]
+    fn class_is_the_base_then_the_modifiers_present() {
+        assert_eq!(class("comment", &[None, None]).as_str(), "comment");
+        assert_eq!(
+            class("comment", &[Some("is-rejected"), None, Some("is-target")]).as_str(),
+            "comment is-rejected is-target"
+        );
+        assert_eq!(class("ykien", &[Some("fs-2")]).as_str(), "ykien fs-2");
     }
 }

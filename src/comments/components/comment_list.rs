@@ -14,7 +14,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::comment_body::{comment_body, sanitized};
-use super::{Composer, EditForm, Shared};
+use super::{class, Composer, EditForm, Shared};
 use crate::comments::adapter::{Body, Comment, Features, Id, Status};
 use crate::comments::link::anchor;
 use crate::comments::mine::Mine;
@@ -157,7 +157,7 @@ fn item(
             return Html::default();
         }
         return html! {
-            <li key={id.clone()} id={anchor(id)} class={classes!("comment", "is-deleted", target.then_some("is-target"))} data-id={id.clone()}>
+            <li key={id.clone()} id={anchor(id)} class={class("comment is-deleted", &[target.then_some("is-target")])} data-id={id.clone()}>
                 <p class="comment-deleted">{s.deleted}</p>
                 { replies.unwrap_or_default() }
                 { toggle.unwrap_or_default() }
@@ -183,7 +183,7 @@ fn item(
         comment_body(&comment.body, body_html)
     };
     html! {
-        <li key={id.clone()} id={anchor(id)} class={classes!("comment", state, target.then_some("is-target"))} data-id={id.clone()}>
+        <li key={id.clone()} id={anchor(id)} class={class("comment", &[state, target.then_some("is-target")])} data-id={id.clone()}>
             // Few wrappers inside the item: a long thread is thousands of elements,
             // and each one costs rendering time. Optional parts are `Option<Html>`
             // defaulting to an empty node, never `{ for … }`, so the children keep

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::class;
 use super::section::Section;
 use crate::comments::adapter::{Adapter, Comment, Id};
 use crate::comments::backend::Backend;
@@ -126,7 +127,7 @@ pub fn CommentsApp(props: &CommentsAppProps) -> Html {
         },
     };
     html! {
-        <div class={classes!("ykien", size)} lang={lang.code()}>
+        <div class={class("ykien", &[size.as_deref()])} lang={lang.code()}>
             { body }
         </div>
     }
@@ -148,7 +149,7 @@ pub fn heading(lang: Lang, state: Heading) -> Html {
         Heading::Count(n) => (comments_heading(lang, n), n.is_none()),
     };
     html! {
-        <h2 class={classes!("comments-title", placeholder.then_some("is-placeholder"))}
+        <h2 class={class("comments-title", &[placeholder.then_some("is-placeholder")])}
             id="ykien-comments-title">{text}</h2>
     }
 }

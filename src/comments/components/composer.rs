@@ -17,7 +17,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::comments_app::{Ctx, Posted};
-use super::Shared;
+use super::{class, Shared};
 use crate::comments::adapter::{Body, Comment, Created, FieldRule, Id, NewComment, Status};
 use crate::comments::backend::Extras;
 use crate::comments::components::comment_list::author_name;
@@ -514,22 +514,22 @@ pub fn Composer(props: &ComposerProps) -> Html {
         if rule == FieldRule::Off {
             return Html::default();
         }
-        let (label, kind, autocomplete, class) = match field {
+        let (label, kind, autocomplete, field_class) = match field {
             Field::Email => (s.email_label, "email", "email", "composer-email"),
             Field::Website => (s.website_label, "url", "url", "composer-website"),
         };
-        let id = format!("{name_id}-{class}");
+        let id = format!("{name_id}-{field_class}");
         let error_id = format!("{id}-error");
         let reason = field_error.and_then(|(f, r)| (f == field).then_some(r));
         html! {
-            <div class={classes!("composer-field", class)}>
+            <div class={class("composer-field", &[Some(field_class)])}>
                 <label for={id.clone()}>
                     {label}
                     if rule == FieldRule::Optional {
                         <span class="composer-optional">{format!(" {}", s.optional)}</span>
                     }
                 </label>
-                <input id={id} ref={node.clone()} class={class} type={kind} autocomplete={autocomplete}
+                <input id={id} ref={node.clone()} class={field_class} type={kind} autocomplete={autocomplete}
                     maxlength="254" required={rule == FieldRule::Required}
                     aria-invalid={reason.is_some().then_some("true")}
                     aria-describedby={reason.is_some().then(|| error_id.clone())}
@@ -546,7 +546,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         None => s.body_label.to_owned(),
     };
     html! {
-        <form class={classes!("composer", is_reply.then_some("is-reply"))} {onsubmit} novalidate=true>
+        <form class={class("composer", &[is_reply.then_some("is-reply")])} {onsubmit} novalidate=true>
             <div class="composer-identity">
                 <label class="composer-name-label" for={name_id.clone()}>{s.name_label}</label>
                 <input id={name_id.clone()} ref={name_ref} class="composer-name" type="text" autocomplete="nickname"
@@ -554,17 +554,17 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 { field_input(Field::Email, fields.email, &email_ref) }
                 { field_input(Field::Website, fields.website, &website_ref) }
             </div>
-            <label class={classes!("composer-body-label", is_reply.then_some("visually-hidden"))}
+            <label class={class("composer-body-label", &[is_reply.then_some("visually-hidden")])}
                 for={body_id.clone()}>{body_label}</label>
             <textarea id={body_id.clone()} ref={body_ref}
-                class={classes!("composer-body", over.then_some("is-over"))}
+                class={class("composer-body", &[over.then_some("is-over")])}
                 rows={if is_reply { "3" } else { "4" }}
                 placeholder={if is_reply { s.reply_placeholder } else { s.body_placeholder }}
                 aria-describedby={format!("{counter_id} {status_id}")}
                 aria-invalid={over.then_some("true")}
                 {oninput} {onkeydown} />
             <div class="composer-bar">
-                <span id={counter_id.clone()} class={classes!("composer-counter", over.then_some("is-over"))}>
+                <span id={counter_id.clone()} class={class("composer-counter", &[over.then_some("is-over")])}>
                     {counter(lang, *count, limit)}
                 </span>
                 <span class="composer-hint">{s.shortcut}</span>

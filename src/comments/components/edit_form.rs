@@ -9,7 +9,7 @@ use web_sys::{HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::comments_app::Ctx;
-use super::Shared;
+use super::{class, Shared};
 use crate::comments::adapter::{ActionInput, ActionKind, Body, Comment, Done};
 use crate::comments::link::anchor;
 use crate::comments::text;
@@ -187,12 +187,12 @@ pub fn EditForm(props: &EditFormProps) -> Html {
         <form class="comment-edit-form" {onsubmit} novalidate=true>
             <label class="visually-hidden" for={base.clone()}>{s.edit_label}</label>
             <textarea id={base.clone()} ref={area_ref}
-                class={classes!("composer-body", over.then_some("is-over"))} rows="3"
+                class={class("composer-body", &[over.then_some("is-over")])} rows="3"
                 aria-describedby={format!("{base}-count {base}-status")}
                 aria-invalid={over.then_some("true")}
                 {oninput} {onkeydown} />
             <div class="composer-bar">
-                <span id={format!("{base}-count")} class={classes!("composer-counter", over.then_some("is-over"))}>
+                <span id={format!("{base}-count")} class={class("composer-counter", &[over.then_some("is-over")])}>
                     {counter(lang, *count, limit)}
                 </span>
                 <button type="button" class="btn btn-quiet comment-edit-cancel" onclick={cancel}>{s.cancel}</button>

@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 use super::comment_list::{comment_list, BodyCache, Collapse, ListView};
 use super::comments_app::{heading, loading_view, Ctx, Heading, Posted};
-use super::{Composer, ReportDialog, Shared, SortControl};
+use super::{class, sort_control, Composer, ReportDialog, Shared};
 use crate::comments::adapter::{Comment, Features, Id, Page, Sort};
 use crate::comments::backend::{Backend, ListQuery};
 use crate::comments::feed::{Action, Feed, Load};
@@ -838,11 +838,7 @@ pub fn Section(props: &SectionProps) -> Html {
     let sort_control = (refs.features.sorts.len() > 1
         && feed.pages > 0
         && !(thread.is_loaded() && thread.is_empty()))
-    .then(|| {
-        html! {
-            <SortControl offered={refs.features.sorts.clone()} current={feed.sort} {lang} on_change={on_sort} />
-        }
-    });
+    .then(|| sort_control(&refs.features.sorts, feed.sort, lang, &on_sort));
 
     html! {
         <ContextProvider<Rc<Ctx>> context={ctx.clone()}>
@@ -852,7 +848,7 @@ pub fn Section(props: &SectionProps) -> Html {
                 <Composer />
                 { sort_control.unwrap_or_default() }
                 { status }
-                <p class={classes!("comments-notice", ui.notice.is_empty().then_some("is-empty"))}
+                <p class={class("comments-notice", &[ui.notice.is_empty().then_some("is-empty")])}
                     role="status" aria-live="polite">{ui.notice.clone()}</p>
                 <div class="comments-list-wrap" ref={list_ref} {onclick}>
                     { comment_list(thread.roots(), &view) }
