@@ -17,6 +17,11 @@ pub use composer::{Composer, ComposerProps};
 pub use edit_form::EditForm;
 pub use report_dialog::ReportDialog;
 pub use section::SORT_KEY;
+pub use sort_control::sort_control;
+
+use std::rc::Rc;
+
+use yew::AttrValue;
 
 use crate::i18n::Lang;
 use crate::platform::error::LoadError;
@@ -26,15 +31,11 @@ use crate::platform::error::LoadError;
 pub fn failure_text(e: &LoadError, lang: Lang, what: &str) -> String {
     format!("{what} {}", e.reader_message(lang))
 }
-pub use sort_control::sort_control;
 
-use std::rc::Rc;
-
-use yew::AttrValue;
-
-/// A class attribute: `base`, then each modifier present. Yew's `classes!` builds
-/// a set per element (and its code is in every reader's download); most elements
-/// here have no modifier, and then this is the static string, not even allocated.
+/// A class attribute: `base`, then each modifier present. Yew still turns it into
+/// its `Classes` set when it renders; what this saves is the code `classes!`
+/// expands to at every element, which is in every reader's download (1 KiB gzip
+/// for the twelve elements that had it).
 pub fn class(base: &'static str, modifiers: &[Option<&str>]) -> AttrValue {
     let mut out: Option<String> = None;
     for m in modifiers.iter().flatten() {
