@@ -17,6 +17,7 @@ mod server;
 mod server_bench;
 mod sh;
 mod site;
+mod size;
 mod test;
 mod tools;
 mod widget_bench;
@@ -33,6 +34,10 @@ tasks:
   test    every check: fmt, clippy, native tests, browser tests, size budget, end-to-end
   dist    build the release widget into dist/ (with .br/.gz and manifest.json),
           print file sizes and write them into README.md
+  size [PART OWNER]
+          where each part of the last `dist` build's module goes, by crate and by
+          ykien module (raw code bytes, with the function names kept); with a part
+          and an owner, that owner's biggest functions in it
   nginx   serve dist/ with the README's nginx snippet and check its headers
   adapter-check --api URL --thread ID [ADAPTER]
           fetch a thread with an adapter (a file or inline JSON; default the reference
@@ -53,6 +58,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&root, &args[1..]),
         Some("test") => test::run_all(&root),
         Some("dist") => dist_task(&root),
+        Some("size") => size::run_report(&root, &args[1..]),
         Some("nginx") => dist::build(&root).and_then(|_| nginx::check(&root)),
         Some("bench") => bench(&root, &args[1..]),
         Some("adapter-check") => adapter_check::run(&root, &args[1..]),
