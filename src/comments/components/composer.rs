@@ -54,8 +54,52 @@ pub struct ComposerProps {
     pub on_close: Option<Callback<()>>,
 }
 
-#[derive(Clone, PartialEq)]
+/// The form's state that shows: one reducer rather than a hook per field, because
+/// each distinct hook state type is another copy of Yew's hook code in every
+/// commenting reader's download.
+#[derive(Clone, Default)]
+struct Form {
+    /// Characters in the textarea, as the server counts them.
+    count: usize,
+    sending: bool,
+    outcome: Outcome,
+    /// Why the email or website cannot be sent, shown under the field.
+    field_error: Option<(Field, &'static str)>,
+}
+
+enum Change {
+    Count(usize),
+    /// A send started: the last outcome is cleared.
+    Sending,
+    /// A send ended, or the outcome no longer applies.
+    Outcome(Outcome),
+    FieldError(Option<(Field, &'static str)>),
+}
+
+impl Reducible for Form {
+    type Action = Change;
+
+    fn reduce(self: Rc<Self>, change: Change) -> Rc<Self> {
+        let mut form = Rc::unwrap_or_clone(self);
+        match change {
+            Change::Count(n) => form.count = n,
+            Change::Sending => {
+                form.sending = true;
+                form.outcome = Outcome::None;
+            }
+            Change::Outcome(outcome) => {
+                form.sending = false;
+                form.outcome = outcome;
+            }
+            Change::FieldError(e) => form.field_error = e,
+        }
+        Rc::new(form)
+    }
+}
+
+#[derive(Clone, Default)]
 enum Outcome {
+    #[default]
     None,
     Sent,
     Held,
@@ -76,9 +120,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let ctx = use_context::<Rc<Ctx>>();
     let body_ref = use_node_ref();
     let name_ref = use_node_ref();
-    let count = use_state(|| 0usize);
-    let sending = use_state(|| false);
-    let outcome = use_state(|| Outcome::None);
+    let form = use_reducer(Form::default);
     let composing = use_mut_ref(|| Rc::new(Cell::new(false)));
     let save_timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None::<Timeout>);
     let unsaved: Unsaved = use_mut_ref(|| None::<(DraftKey, String)>);
@@ -88,8 +130,6 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let ids = use_state(unique_ids);
     let email_ref = use_node_ref();
     let website_ref = use_node_ref();
-    // Why the email or website cannot be sent, shown under the field.
-    let field_error = use_state(|| None::<(Field, &'static str)>);
 
     let Some(ctx) = ctx else {
         return Html::default();
@@ -159,7 +199,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     {
         let body_ref = body_ref.clone();
         let name_ref = name_ref.clone();
-        let count = count.clone();
+        let form = form.clone();
         let key = key.clone();
         let keyed_text = keyed_text.clone();
         let is_reply = props.parent.is_some();
@@ -171,7 +211,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 }
                 if area.value().is_empty() && !saved.body.is_empty() {
                     area.set_value(&saved.body);
-                    count.set(text::count(&saved.body));
+                    form.dispatch(Change::Count(text::count(&saved.body)));
                 }
                 // A reply form opens under the reader's eyes; the main form takes the
                 // focus only if the reader was already in the loader's placeholder.
@@ -194,9 +234,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
     }
 
     let oninput = {
-        let count = count.clone();
+        let form = form.clone();
         let save_timer = save_timer.clone();
-        let outcome = outcome.clone();
         let key = key.clone();
         let body_ref = body_ref.clone();
         let keyed_text = keyed_text.clone();
@@ -207,11 +246,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
             };
             let value = area.value();
             let n = text::count(&value);
-            if n != *count {
-                count.set(n);
+            if n != form.count {
+                form.dispatch(Change::Count(n));
             }
-            if matches!(*outcome, Outcome::Sent | Outcome::Held) {
-                outcome.set(Outcome::None);
+            if matches!(form.outcome, Outcome::Sent | Outcome::Held) {
+                form.dispatch(Change::Outcome(Outcome::None));
             }
             // A different text is a different comment: a key kept for a failed send of
             // the old text must not make the server return that old comment instead.
@@ -247,9 +286,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let ctx = ctx.clone();
         let body_ref = body_ref.clone();
         let name_ref = name_ref.clone();
-        let sending = sending.clone();
-        let outcome = outcome.clone();
-        let count = count.clone();
+        let form = form.clone();
         let composing = composing.borrow().clone();
         let save_timer = save_timer.clone();
         let unsaved = unsaved.clone();
@@ -259,9 +296,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let on_close = props.on_close.clone();
         let email_ref = email_ref.clone();
         let website_ref = website_ref.clone();
-        let field_error = field_error.clone();
         Rc::new(move || {
-            if *sending || composing.get() {
+            if form.sending || composing.get() {
                 return;
             }
             let value = |r: &NodeRef| {
@@ -278,8 +314,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
             );
             let extras = match checked {
                 Ok(extras) => {
-                    if field_error.is_some() {
-                        field_error.set(None);
+                    if form.field_error.is_some() {
+                        form.dispatch(Change::FieldError(None));
                     }
                     extras
                 }
@@ -291,7 +327,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     if let Some(i) = input.cast::<HtmlInputElement>() {
                         let _ = i.focus();
                     }
-                    field_error.set(Some((field, reason)));
+                    form.dispatch(Change::FieldError(Some((field, reason))));
                     return;
                 }
             };
@@ -343,42 +379,38 @@ pub fn Composer(props: &ComposerProps) -> Html {
             };
             draft::save_sent(&key, Some((&idem, request.body.as_deref())));
             *keyed_text.borrow_mut() = Some(body.clone());
-            sending.set(true);
-            outcome.set(Outcome::None);
+            form.dispatch(Change::Sending);
             let ctx = ctx.clone();
-            let sending = sending.clone();
-            let outcome = outcome.clone();
-            let count = count.clone();
+            let form = form.clone();
             let key = key.clone();
             let body_ref = body_ref.clone();
             let on_close = on_close.clone();
             let keyed_text = keyed_text.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = ctx.backend.create(&request).await;
-                sending.set(false);
                 let s = ctx.lang.comments();
                 let (comment, held, token, grant) = match result {
                     Err(LoadError::Timeout(secs)) => {
                         console_error(&format!(
                             "ykien: the comment API did not answer the new comment within {secs} s; the reader can send it again with the same idempotency key"
                         ));
-                        outcome.set(Outcome::Unknown {
+                        form.dispatch(Change::Outcome(Outcome::Unknown {
                             message: if ctx.backend.adapter.is_idempotent() {
                                 s.send_timeout
                             } else {
                                 s.send_timeout_unsure
                             },
-                        });
+                        }));
                         return;
                     }
                     Err(e) => {
                         if let LoadError::Network(detail) = &e {
                             console_error(&format!("ykien: sending the comment failed: {detail}"));
                         }
-                        outcome.set(Outcome::Failed {
+                        form.dispatch(Change::Outcome(Outcome::Failed {
                             message: s.send_network.to_owned(),
                             retry: true,
-                        });
+                        }));
                         return;
                     }
                     Ok(answer) => match answer.created {
@@ -408,7 +440,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                                     }
                                 }
                             };
-                            outcome.set(failed);
+                            form.dispatch(Change::Outcome(failed));
                             return;
                         }
                         Created::Published(c) => (c, false, answer.token, answer.grant),
@@ -442,16 +474,16 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     let now = area.value();
                     if now == raw {
                         area.set_value("");
-                        count.set(0);
+                        form.dispatch(Change::Count(0));
                     } else {
                         draft::save_body(&key, &now);
                     }
                 }
-                outcome.set(if comment.is_pending() {
+                form.dispatch(Change::Outcome(if comment.is_pending() {
                     Outcome::Held
                 } else {
                     Outcome::Sent
-                });
+                }));
                 ctx.on_posted.emit(Posted {
                     comment,
                     token,
@@ -499,14 +531,16 @@ pub fn Composer(props: &ComposerProps) -> Html {
         .clone()
         .map(|close| Callback::from(move |_: MouseEvent| close.emit(())));
 
-    let over = *count > limit;
-    let under = *count > 0 && *count < min;
+    let count = form.count;
+    let sending = form.sending;
+    let over = count > limit;
+    let under = count > 0 && count < min;
     let (counter_id, status_id, name_id, body_id) = &*ids;
     let clear_field_error = {
-        let field_error = field_error.clone();
+        let form = form.clone();
         Callback::from(move |_: InputEvent| {
-            if field_error.is_some() {
-                field_error.set(None);
+            if form.field_error.is_some() {
+                form.dispatch(Change::FieldError(None));
             }
         })
     };
@@ -520,7 +554,9 @@ pub fn Composer(props: &ComposerProps) -> Html {
         };
         let id = format!("{name_id}-{field_class}");
         let error_id = format!("{id}-error");
-        let reason = field_error.and_then(|(f, r)| (f == field).then_some(r));
+        let reason = form
+            .field_error
+            .and_then(|(f, r)| (f == field).then_some(r));
         html! {
             <div class={class("composer-field", &[Some(field_class)])}>
                 <label for={id.clone()}>
@@ -565,22 +601,22 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 {oninput} {onkeydown} />
             <div class="composer-bar">
                 <span id={counter_id.clone()} class={class("composer-counter", &[over.then_some("is-over")])}>
-                    {counter(lang, *count, limit)}
+                    {counter(lang, count, limit)}
                 </span>
                 <span class="composer-hint">{s.shortcut}</span>
                 if let Some(cancel) = cancel {
                     <button type="button" class="btn btn-quiet composer-cancel" onclick={cancel}>{s.cancel}</button>
                 }
                 <button type="submit" class="btn btn-primary composer-send"
-                    disabled={*count == 0 || over || under || *sending}
-                    aria-busy={(*sending).then_some("true")}>
-                    { if *sending { s.sending } else { s.send } }
+                    disabled={count == 0 || over || under || sending}
+                    aria-busy={sending.then_some("true")}>
+                    { if sending { s.sending } else { s.send } }
                 </button>
             </div>
             <p id={status_id.clone()} class="composer-status" role="status" aria-live="polite">
-                { status_text(lang, (over, under), (min, limit), &outcome) }
+                { status_text(lang, (over, under), (min, limit), &form.outcome) }
             </p>
-            { match &*outcome {
+            { match &form.outcome {
                 Outcome::Failed { message, retry: can_retry } => html! {
                     <div class="composer-error" role="alert">
                         <p>{message.clone()}</p>
