@@ -46,6 +46,37 @@ pub fn class(base: &'static str, modifiers: &[Option<&str>]) -> AttrValue {
     out.map_or(AttrValue::Static(base), AttrValue::from)
 }
 
+/// Where an action form's request is (the edit form, the report dialog): on its
+/// way, or why the last one failed. One reducer type for both forms, not a `bool`
+/// and an `Option<String>` hook in each: every hook state type is another copy of
+/// Yew's hook code in the section's part.
+#[derive(Clone, Default)]
+pub struct Request {
+    pub busy: bool,
+    pub error: Option<String>,
+}
+
+pub enum RequestStep {
+    /// Sent: the last error no longer applies.
+    Start,
+    /// Answered, or never sent: `Some` says why it did not succeed.
+    End(Option<String>),
+}
+
+impl yew::Reducible for Request {
+    type Action = RequestStep;
+
+    fn reduce(self: Rc<Self>, step: RequestStep) -> Rc<Self> {
+        Rc::new(match step {
+            RequestStep::Start => Request {
+                busy: true,
+                error: None,
+            },
+            RequestStep::End(error) => Request { busy: false, error },
+        })
+    }
+}
+
 /// Shares a non-comparable value (a DOM measurement, a handle) through props;
 /// equality is identity, so children re-render only when it is replaced.
 pub struct Shared<T>(pub Rc<T>);

@@ -68,12 +68,14 @@ pub const BUDGET_BEFORE_COMMENTS: u64 = 75 * 1024;
 /// (formats, paging styles, per-parent replies) added about 24 KiB, and the
 /// reader's actions (Thích, Vi phạm, edit and delete, sort, links to a comment,
 /// collapsed replies) about 40 more; reading a site's own adapter in its own part
-/// took 15.5 back. Until it shrinks further, the gate holds the line a little above
-/// today's figure (239.7 KiB), so that no change grows it unnoticed.
-pub const BUDGET_WITH_COMMENTS: u64 = 250 * 1024;
+/// took 15.5 back. Meeting the goal asks for a product choice (fewer features in
+/// the section, or a budget for what they cost; README, "Size"). Until then the
+/// gate holds the line a little above today's figure (238.5 KiB), so that no change
+/// grows it unnoticed, and comes down as cuts land.
+pub const BUDGET_WITH_COMMENTS: u64 = 245 * 1024;
 /// The same reader on a page with its own adapter, which also downloads the part
-/// that reads it (today 260.0 KiB).
-pub const BUDGET_WITH_OWN_ADAPTER: u64 = 270 * 1024;
+/// that reads it (today 258.8 KiB).
+pub const BUDGET_WITH_OWN_ADAPTER: u64 = 265 * 1024;
 /// `ykien-count.js`, all a listing page downloads.
 pub const BUDGET_COUNT_SCRIPT: u64 = 2 * 1024;
 

@@ -9,7 +9,7 @@ use web_sys::{HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::comments_app::Ctx;
-use super::{class, Shared};
+use super::{class, Request, RequestStep, Shared};
 use crate::comments::adapter::{ActionInput, ActionKind, Body, Comment, Done};
 use crate::comments::link::anchor;
 use crate::comments::text;
@@ -37,8 +37,7 @@ pub fn EditForm(props: &EditFormProps) -> Html {
         let original = original.clone();
         use_state(move || text::count(&original))
     };
-    let saving = use_state(|| false);
-    let error = use_state(|| None::<String>);
+    let request = use_reducer(Request::default);
 
     // The text to change, with the caret at its end.
     {
@@ -78,12 +77,11 @@ pub fn EditForm(props: &EditFormProps) -> Html {
     let save = {
         let ctx = ctx.clone();
         let area_ref = area_ref.clone();
-        let saving = saving.clone();
-        let error = error.clone();
+        let request = request.clone();
         let comment = props.comment.0.clone();
         let on_done = props.on_done.clone();
         Rc::new(move || {
-            if *saving {
+            if request.busy {
                 return;
             }
             let Some(area) = area_ref.cast::<HtmlTextAreaElement>() else {
@@ -113,18 +111,15 @@ pub fn EditForm(props: &EditFormProps) -> Html {
                 key: crate::comments::draft::new_idempotency_key(),
                 ..ActionInput::default()
             };
-            saving.set(true);
-            error.set(None);
+            request.dispatch(RequestStep::Start);
             let ctx = ctx.clone();
-            let saving = saving.clone();
-            let error = error.clone();
+            let request = request.clone();
             let comment = comment.clone();
             let on_done = on_done.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let done = ctx.backend.act(ActionKind::Edit, &comment.id, &input).await;
-                saving.set(false);
                 let s = ctx.lang.comments();
-                match done {
+                let failed = match done {
                     Ok(Done::Ok { comment: now, .. }) => {
                         // The API's copy when it sends one (it may hold the edit for
                         // moderation); otherwise what was sent.
@@ -135,14 +130,17 @@ pub fn EditForm(props: &EditFormProps) -> Html {
                         });
                         edited.id = comment.id.clone();
                         edited.parent = comment.parent.clone();
+                        request.dispatch(RequestStep::End(None));
                         on_done.emit(Some(edited));
+                        return;
                     }
-                    Ok(Done::Failed { message, .. }) => error.set(Some(match message {
+                    Ok(Done::Failed { message, .. }) => match message {
                         Some(m) => format!("{} {m}", s.edit_failed),
                         None => s.edit_failed.to_owned(),
-                    })),
-                    Err(e) => error.set(Some(super::failure_text(&e, ctx.lang, s.edit_failed))),
-                }
+                    },
+                    Err(e) => super::failure_text(&e, ctx.lang, s.edit_failed),
+                };
+                request.dispatch(RequestStep::End(Some(failed)));
             });
         })
     };
@@ -173,6 +171,7 @@ pub fn EditForm(props: &EditFormProps) -> Html {
         Callback::from(move |_: MouseEvent| on_done.emit(None))
     };
 
+    let saving = request.busy;
     let over = *count > limit;
     let under = *count > 0 && *count < min;
     let base = format!("{}-edit", anchor(&props.comment.0.id.text));
@@ -197,13 +196,13 @@ pub fn EditForm(props: &EditFormProps) -> Html {
                 </span>
                 <button type="button" class="btn btn-quiet comment-edit-cancel" onclick={cancel}>{s.cancel}</button>
                 <button type="submit" class="btn btn-primary comment-edit-save"
-                    disabled={*count == 0 || over || under || *saving}
-                    aria-busy={(*saving).then_some("true")}>
-                    { if *saving { s.saving } else { s.save } }
+                    disabled={*count == 0 || over || under || saving}
+                    aria-busy={saving.then_some("true")}>
+                    { if saving { s.saving } else { s.save } }
                 </button>
             </div>
             <p id={format!("{base}-status")} class="composer-status" role="status" aria-live="polite">{status}</p>
-            if let Some(message) = &*error {
+            if let Some(message) = &request.error {
                 <div class="composer-error" role="alert"><p>{message.clone()}</p></div>
             }
         </form>

@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use super::comment_list::author_name;
 use super::comments_app::Ctx;
-use super::failure_text;
 use super::Shared;
+use super::{failure_text, Request, RequestStep};
 use crate::comments::adapter::{ActionInput, ActionKind, Comment, Done, FieldRule};
 use crate::comments::link::anchor;
 use crate::comments::mine::device;
@@ -32,8 +32,7 @@ pub fn ReportDialog(props: &ReportDialogProps) -> Html {
     let dialog_ref = use_node_ref();
     let note_ref = use_node_ref();
     let chosen = use_state(|| None::<usize>);
-    let sending = use_state(|| false);
-    let error = use_state(|| None::<String>);
+    let request = use_reducer(Request::default);
 
     {
         let dialog_ref = dialog_ref.clone();
@@ -65,20 +64,19 @@ pub fn ReportDialog(props: &ReportDialogProps) -> Html {
     let onsubmit = {
         let ctx = ctx.clone();
         let chosen = chosen.clone();
-        let sending = sending.clone();
-        let error = error.clone();
+        let request = request.clone();
         let note_ref = note_ref.clone();
         let id = comment.id.clone();
         let on_sent = props.on_sent.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *sending {
+            if request.busy {
                 return;
             }
             let s = ctx.lang.comments();
             let reasons = ctx.backend.adapter.report_reasons();
             let Some(reason) = chosen.and_then(|i| reasons.get(i)) else {
-                error.set(Some(s.report_pick.to_owned()));
+                request.dispatch(RequestStep::End(Some(s.report_pick.to_owned())));
                 return;
             };
             let note_area = note_ref.cast::<HtmlTextAreaElement>();
@@ -87,7 +85,7 @@ pub fn ReportDialog(props: &ReportDialogProps) -> Html {
                 .map(|a| crate::comments::text::prepare(&a.value()))
                 .unwrap_or_default();
             if reason.note == FieldRule::Required && note.is_empty() {
-                error.set(Some(s.report_note_required.to_owned()));
+                request.dispatch(RequestStep::End(Some(s.report_note_required.to_owned())));
                 if let Some(a) = note_area {
                     let _ = a.focus();
                 }
@@ -104,24 +102,26 @@ pub fn ReportDialog(props: &ReportDialogProps) -> Html {
                 key: crate::comments::draft::new_idempotency_key(),
                 ..ActionInput::default()
             };
-            sending.set(true);
-            error.set(None);
+            request.dispatch(RequestStep::Start);
             let ctx = ctx.clone();
-            let sending = sending.clone();
-            let error = error.clone();
+            let request = request.clone();
             let id = id.clone();
             let on_sent = on_sent.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let done = ctx.backend.act(ActionKind::Report, &id, &input).await;
-                sending.set(false);
                 let s = ctx.lang.comments();
-                match done {
-                    Ok(Done::Ok { .. }) => on_sent.emit(()),
-                    Ok(Done::Failed { message, .. }) => error.set(Some(match message {
+                let failed = match done {
+                    Ok(Done::Ok { .. }) => None,
+                    Ok(Done::Failed { message, .. }) => Some(match message {
                         Some(m) => format!("{} {m}", s.report_failed),
                         None => s.report_failed.to_owned(),
-                    })),
-                    Err(e) => error.set(Some(failure_text(&e, ctx.lang, s.report_failed))),
+                    }),
+                    Err(e) => Some(failure_text(&e, ctx.lang, s.report_failed)),
+                };
+                let sent = failed.is_none();
+                request.dispatch(RequestStep::End(failed));
+                if sent {
+                    on_sent.emit(());
                 }
             });
         })
@@ -135,15 +135,15 @@ pub fn ReportDialog(props: &ReportDialogProps) -> Html {
     let onclose = Callback::from(move |_: Event| on_close.emit(()));
     let choose = {
         let chosen = chosen.clone();
-        let error = error.clone();
+        let request = request.clone();
         Callback::from(move |e: Event| {
             let index = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
                 .and_then(|i| i.value().parse::<usize>().ok());
             chosen.set(index);
-            if error.is_some() {
-                error.set(None);
+            if request.error.is_some() {
+                request.dispatch(RequestStep::End(None));
             }
         })
     };
@@ -174,14 +174,14 @@ pub fn ReportDialog(props: &ReportDialogProps) -> Html {
                     <textarea id={format!("{base}-note")} ref={note_ref} class="report-note" rows="2"
                         maxlength={note_max.to_string()} required={note_rule == FieldRule::Required} />
                 }
-                if let Some(message) = &*error {
+                if let Some(message) = &request.error {
                     <p class="composer-error report-error" role="alert">{message.clone()}</p>
                 }
                 <div class="composer-bar">
                     <button type="button" class="btn btn-quiet report-cancel" onclick={cancel}>{s.cancel}</button>
                     <button type="submit" class="btn btn-primary report-send"
-                        disabled={*sending} aria-busy={(*sending).then_some("true")}>
-                        { if *sending { s.sending } else { s.report_send } }
+                        disabled={request.busy} aria-busy={request.busy.then_some("true")}>
+                        { if request.busy { s.sending } else { s.report_send } }
                     </button>
                 </div>
             </form>
