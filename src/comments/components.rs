@@ -59,7 +59,8 @@ pub struct Request {
 pub enum RequestStep {
     /// Sent: the last error no longer applies.
     Start,
-    /// Answered, or never sent: `Some` says why it did not succeed.
+    /// Answered, refused before sending, or its error no longer applies (the
+    /// reader changed what it was about): `Some` says why it did not succeed.
     End(Option<String>),
 }
 

@@ -71,8 +71,10 @@ enum Change {
     Count(usize),
     /// A send started: the last outcome is cleared.
     Sending,
-    /// A send ended, or the outcome no longer applies.
-    Outcome(Outcome),
+    /// A send ended, with this outcome.
+    Ended(Outcome),
+    /// The reader typed after "sent": that line no longer applies.
+    ClearOutcome,
     FieldError(Option<(Field, &'static str)>),
 }
 
@@ -87,10 +89,11 @@ impl Reducible for Form {
                 form.sending = true;
                 form.outcome = Outcome::None;
             }
-            Change::Outcome(outcome) => {
+            Change::Ended(outcome) => {
                 form.sending = false;
                 form.outcome = outcome;
             }
+            Change::ClearOutcome => form.outcome = Outcome::None,
             Change::FieldError(e) => form.field_error = e,
         }
         Rc::new(form)
@@ -250,7 +253,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 form.dispatch(Change::Count(n));
             }
             if matches!(form.outcome, Outcome::Sent | Outcome::Held) {
-                form.dispatch(Change::Outcome(Outcome::None));
+                form.dispatch(Change::ClearOutcome);
             }
             // A different text is a different comment: a key kept for a failed send of
             // the old text must not make the server return that old comment instead.
@@ -394,7 +397,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         console_error(&format!(
                             "ykien: the comment API did not answer the new comment within {secs} s; the reader can send it again with the same idempotency key"
                         ));
-                        form.dispatch(Change::Outcome(Outcome::Unknown {
+                        form.dispatch(Change::Ended(Outcome::Unknown {
                             message: if ctx.backend.adapter.is_idempotent() {
                                 s.send_timeout
                             } else {
@@ -407,7 +410,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         if let LoadError::Network(detail) = &e {
                             console_error(&format!("ykien: sending the comment failed: {detail}"));
                         }
-                        form.dispatch(Change::Outcome(Outcome::Failed {
+                        form.dispatch(Change::Ended(Outcome::Failed {
                             message: s.send_network.to_owned(),
                             retry: true,
                         }));
@@ -440,7 +443,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                                     }
                                 }
                             };
-                            form.dispatch(Change::Outcome(failed));
+                            form.dispatch(Change::Ended(failed));
                             return;
                         }
                         Created::Published(c) => (c, false, answer.token, answer.grant),
@@ -479,7 +482,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         draft::save_body(&key, &now);
                     }
                 }
-                form.dispatch(Change::Outcome(if comment.is_pending() {
+                form.dispatch(Change::Ended(if comment.is_pending() {
                     Outcome::Held
                 } else {
                     Outcome::Sent
